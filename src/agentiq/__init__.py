@@ -1,0 +1,3 @@
+"""AgentIQ: a communications desk for Wildberries sellers."""
+
+__version__ = "0.1.0"

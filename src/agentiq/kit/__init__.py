@@ -1,0 +1,1 @@
+"""Framework-free helpers shared by every domain module."""
