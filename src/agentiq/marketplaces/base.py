@@ -1,0 +1,87 @@
+"""What the sync engine and the reply dispatcher may call on a marketplace client.
+
+Each marketplace registers a factory under its name; callers do
+`get_marketplace("wb").create_client(token, cabinet_key=..., ...)` and depend only on the
+`MarketplaceClient` Protocol. Clients talk HTTP only — they never touch the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+from agentiq.kit.errors import NotFound
+
+
+@runtime_checkable
+class MarketplaceClient(Protocol):
+    """The operations AgentIQ needs from a marketplace, in the marketplace's own types."""
+
+    marketplace: str
+    cabinet_key: str
+
+    # Reviews and questions: windows over dates, resumable from a watermark.
+    def walk(
+        self,
+        channel: str,
+        *,
+        date_from: datetime | int,
+        date_to: datetime | int | None = None,
+        answered_states: Sequence[bool] = (False, True),
+    ) -> Any: ...
+
+    # Chats: the events feed with its cursor, and the chat list (for reply signatures).
+    def iter_chat_events(self, next_cursor: int | None = None) -> AsyncIterator[Any]: ...
+    async def list_chats(self) -> Any: ...
+
+    # Read-back, used by the dispatcher before any retry of an unknown outcome.
+    async def get_feedback(self, feedback_id: str) -> Any: ...
+    async def get_question(self, question_id: str) -> Any: ...
+
+    # Writes: never retried blindly by the client.
+    async def answer_feedback(self, feedback_id: str, text: str) -> None: ...
+    async def edit_feedback_answer(self, feedback_id: str, text: str) -> None: ...
+    async def answer_question(self, question_id: str, text: str) -> None: ...
+    async def send_message(
+        self, reply_sign: str, text: str | None = None, files: Sequence[tuple[str, bytes, str]] = ()
+    ) -> Any: ...
+
+
+class MarketplaceFactory(Protocol):
+    def __call__(self, token: str, *, cabinet_key: str, **options: Any) -> MarketplaceClient: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Marketplace:
+    name: str
+    title: str
+    create_client: MarketplaceFactory
+
+
+_REGISTRY: dict[str, Marketplace] = {}
+
+
+def register_marketplace(marketplace: Marketplace) -> None:
+    _REGISTRY[marketplace.name] = marketplace
+
+
+def get_marketplace(name: str) -> Marketplace:
+    if not _REGISTRY:
+        _load_builtin()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise NotFound(f"Маркетплейс «{name}» не поддерживается") from None
+
+
+def marketplaces() -> list[Marketplace]:
+    if not _REGISTRY:
+        _load_builtin()
+    return list(_REGISTRY.values())
+
+
+def _load_builtin() -> None:
+    # Imported lazily so importing the Protocol never pulls in httpx clients.
+    import agentiq.marketplaces.wb  # noqa: F401  (registers itself)

@@ -1,0 +1,253 @@
+"""Date-window walker for feedbacks and questions that never breaks WB's paging limits.
+
+WB pages with `take`/`skip` and caps them (feedbacks: take ≤ 5000, skip ≤ 199 990;
+questions: take + skip ≤ 10 000), so a long history cannot be read by skipping alone.
+The walker asks the count endpoint how many items a date window holds (per `isAnswered`),
+halves the window while it holds more than paging can reach, and pages each small-enough
+window in date order. If WB's count was stale and paging still hits the cap, it restarts the
+rest of the window from the last item's date (ids already yielded are skipped).
+
+Windows are walked oldest first, and both `isAnswered=false` and `isAnswered=true` are read
+before moving on, so after a window is done every item created up to its end has been seen:
+the page that finishes a window carries `watermark`, which the sync stores and passes back as
+`date_from` to resume. Unanswered is read before answered, so an item answered mid-walk is
+seen in one of the two passes. `dateFrom`/`dateTo` are inclusive Unix seconds; neighbouring
+windows share their boundary second, so nothing is lost whichever way WB treats the ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from agentiq.kit.time import utcnow
+from agentiq.marketplaces.wb.client import WBClient
+from agentiq.marketplaces.wb.schemas import Feedback, InvalidItem, Page, Question, WBModel
+
+Channel = Literal["feedbacks", "questions"]
+ItemT = TypeVar("ItemT", bound=WBModel)
+
+
+@dataclass(frozen=True, slots=True)
+class PagingLimits:
+    max_take: int
+    max_skip: int | None  # feedbacks: skip ≤ 199 990
+    max_take_plus_skip: int | None  # questions: take + skip ≤ 10 000
+
+    def take_at(self, skip: int, wanted: int) -> int:
+        """Largest allowed `take` at this `skip` (0 when the cap is reached)."""
+        if self.max_skip is not None and skip > self.max_skip:
+            return 0
+        take = min(wanted, self.max_take)
+        if self.max_take_plus_skip is not None:
+            take = min(take, self.max_take_plus_skip - skip)
+        return max(0, take)
+
+    def capacity(self, take: int) -> int:
+        """How many items one window can hand out by paging with this `take`."""
+        take = min(take, self.max_take)
+        if self.max_take_plus_skip is not None:
+            return self.max_take_plus_skip
+        assert self.max_skip is not None
+        return (self.max_skip // take) * take + take
+
+
+FEEDBACK_LIMITS = PagingLimits(max_take=5000, max_skip=199_990, max_take_plus_skip=None)
+QUESTION_LIMITS = PagingLimits(max_take=10_000, max_skip=None, max_take_plus_skip=10_000)
+
+
+@dataclass(slots=True)
+class WindowPage(Generic[ItemT]):
+    channel: Channel
+    is_answered: bool
+    window_from: datetime
+    window_to: datetime
+    skip: int
+    items: list[ItemT] = field(default_factory=list)
+    invalid: list[InvalidItem] = field(default_factory=list)
+    # Set on the page that finishes a window (both isAnswered passes): every item created at
+    # or before this instant has been yielded; persist it and resume with date_from=watermark.
+    watermark: datetime | None = None
+    # The window could not be split further and still held more than paging reaches.
+    truncated: bool = False
+
+
+@dataclass(slots=True)
+class WalkStats:
+    windows: int = 0
+    splits: int = 0
+    pages: int = 0
+    items: int = 0
+    invalid: int = 0
+    duplicates_skipped: int = 0
+    restarts: int = 0
+    truncated_windows: list[tuple[int, int, bool]] = field(default_factory=list)
+
+
+class WindowWalker(Generic[ItemT]):
+    """Walk one channel between two dates; iterate `pages()`; read `stats` afterwards."""
+
+    def __init__(
+        self,
+        client: WBClient,
+        channel: Channel,
+        *,
+        date_from: datetime | int,
+        date_to: datetime | int | None = None,
+        answered_states: Sequence[bool] = (False, True),
+        take: int = 5000,
+        limits: PagingLimits | None = None,
+    ) -> None:
+        self.client = client
+        self.channel = channel
+        self.start = _to_unix(date_from)
+        self.end = _to_unix(date_to if date_to is not None else utcnow())
+        self.answered_states = tuple(answered_states)
+        self.limits = limits or (FEEDBACK_LIMITS if channel == "feedbacks" else QUESTION_LIMITS)
+        self.take = min(take, self.limits.max_take)
+        self.capacity = self.limits.capacity(self.take)
+        self.stats = WalkStats()
+        self._seen: set[str] = set()
+
+    async def pages(self) -> AsyncIterator[WindowPage[ItemT]]:
+        if self.end < self.start:
+            return
+        # Explicit stack of windows, oldest first, instead of recursion in an async generator.
+        stack: list[tuple[int, int]] = [(self.start, self.end)]
+        while stack:
+            lo, hi = stack.pop()
+            counts = [await self._count(lo, hi, answered) for answered in self.answered_states]
+            if max(counts, default=0) > self.capacity and hi - lo >= 2:
+                mid = (lo + hi) // 2
+                self.stats.splits += 1
+                stack.append((mid, hi))
+                stack.append((lo, mid))
+                continue
+            self.stats.windows += 1
+            last: WindowPage[ItemT] | None = None
+            for answered in self.answered_states:
+                async for page in self._walk_window(lo, hi, answered):
+                    if last is not None:
+                        yield last
+                    last = page
+            if last is None:
+                last = self._page(lo, hi, self.answered_states[-1], 0, Page())
+            last.watermark = datetime.fromtimestamp(hi, UTC)
+            yield last
+
+    async def _walk_window(
+        self, lo: int, hi: int, answered: bool
+    ) -> AsyncIterator[WindowPage[ItemT]]:
+        skip = 0
+        window_lo = lo
+        while True:
+            take = self.limits.take_at(skip, self.take)
+            if take <= 0:
+                break
+            raw = await self._list(window_lo, hi, answered, take, skip)
+            page = self._page(window_lo, hi, answered, skip, raw)
+            yield page
+            if raw.size < take:
+                return
+            skip += raw.size
+            if self.limits.take_at(skip, self.take) <= 0:
+                # The cap is reached and the last page was full: the count was stale.
+                newest = _newest_created(raw.items)
+                if newest is None or newest <= window_lo:
+                    self.stats.truncated_windows.append((window_lo, hi, answered))
+                    page.truncated = True
+                    return
+                self.stats.restarts += 1
+                window_lo, skip = newest, 0
+
+    def _page(
+        self, lo: int, hi: int, answered: bool, skip: int, raw: Page[Any]
+    ) -> WindowPage[ItemT]:
+        fresh = []
+        for item in raw.items:
+            if item.id in self._seen:
+                self.stats.duplicates_skipped += 1
+                continue
+            self._seen.add(item.id)
+            fresh.append(item)
+        self.stats.pages += 1
+        self.stats.items += len(fresh)
+        self.stats.invalid += len(raw.invalid)
+        return WindowPage(
+            channel=self.channel,
+            is_answered=answered,
+            window_from=datetime.fromtimestamp(lo, UTC),
+            window_to=datetime.fromtimestamp(hi, UTC),
+            skip=skip,
+            items=fresh,
+            invalid=list(raw.invalid),
+        )
+
+    async def _count(self, lo: int, hi: int, answered: bool) -> int:
+        if self.channel == "feedbacks":
+            return await self.client.count_feedbacks(is_answered=answered, date_from=lo, date_to=hi)
+        return await self.client.count_questions(is_answered=answered, date_from=lo, date_to=hi)
+
+    async def _list(self, lo: int, hi: int, answered: bool, take: int, skip: int) -> Page[Any]:
+        kwargs: dict[str, Any] = {
+            "is_answered": answered,
+            "take": take,
+            "skip": skip,
+            "order": "dateAsc",
+            "date_from": lo,
+            "date_to": hi,
+        }
+        if self.channel == "feedbacks":
+            return await self.client.list_feedbacks(**kwargs)
+        return await self.client.list_questions(**kwargs)
+
+
+def walk_feedbacks(
+    client: WBClient,
+    *,
+    date_from: datetime | int,
+    date_to: datetime | int | None = None,
+    answered_states: Sequence[bool] = (False, True),
+    take: int = 5000,
+    limits: PagingLimits | None = None,
+) -> WindowWalker[Feedback]:
+    return WindowWalker(
+        client,
+        "feedbacks",
+        date_from=date_from,
+        date_to=date_to,
+        answered_states=answered_states,
+        take=take,
+        limits=limits,
+    )
+
+
+def walk_questions(
+    client: WBClient,
+    *,
+    date_from: datetime | int,
+    date_to: datetime | int | None = None,
+    answered_states: Sequence[bool] = (False, True),
+    take: int = 5000,
+    limits: PagingLimits | None = None,
+) -> WindowWalker[Question]:
+    return WindowWalker(
+        client,
+        "questions",
+        date_from=date_from,
+        date_to=date_to,
+        answered_states=answered_states,
+        take=take,
+        limits=limits,
+    )
+
+
+def _to_unix(value: datetime | int) -> int:
+    return value if isinstance(value, int) else int(value.timestamp())
+
+
+def _newest_created(items: list[Any]) -> int | None:
+    dates = [int(item.created_date.timestamp()) for item in items]
+    return max(dates) if dates else None
