@@ -1,0 +1,176 @@
+"""What a drafter knows about an item: the buyer's text, the product, history, seller settings.
+
+Collectors (written elsewhere) fill a DraftContext from the database; the drafters here only
+read it, so they stay free of models and sessions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from agentiq.guardrails.violations import Channel, Violation
+
+Intent = Literal[
+    "size_fit",
+    "availability_delivery",
+    "compatibility_specs",
+    "materials_care",
+    "pre_purchase_other",
+    "general",
+]
+Tone = Literal["friendly", "formal", "neutral"]
+# «Вы» capitalised is the polite default of Russian customer service; some brands prefer «вы»
+# or a casual «ты».
+Address = Literal["Вы", "вы", "ты"]
+Direction = Literal["buyer", "seller"]
+DraftSource = Literal["llm", "builtin"]
+
+INTENTS: tuple[Intent, ...] = (
+    "size_fit",
+    "availability_delivery",
+    "compatibility_specs",
+    "materials_care",
+    "pre_purchase_other",
+    "general",
+)
+
+# Names WB shows when the buyer hid theirs; greeting «Здравствуйте, Покупатель!» reads robotic.
+_PLACEHOLDER_NAMES = frozenset(
+    {
+        "покупатель",
+        "покупательница",
+        "клиент",
+        "пользователь",
+        "аноним",
+        "анонимный",
+        "гость",
+        "имя",
+        "скрыто",
+        "нет",
+        "buyer",
+        "customer",
+        "user",
+        "anonymous",
+        "guest",
+        "unknown",
+        "none",
+        "null",
+    }
+)
+_NAME_RE = re.compile(r"^[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё'-]{1,29}$")
+
+
+@dataclass(frozen=True)
+class SellerAISettings:
+    tone: Tone = "friendly"
+    address: Address = "Вы"
+    signature: str | None = None
+    avoid_topics: Sequence[str] = ()
+    suggest_promo: bool = False
+    promo_code: str | None = None
+
+
+@dataclass(frozen=True)
+class DraftContext:
+    channel: Channel
+    text: str = ""
+    pros: str = ""
+    cons: str = ""
+    rating: int | None = None
+    buyer_name: str | None = None
+    product_name: str | None = None
+    product_brand: str | None = None
+    nm_id: int | None = None
+    intent: Intent | None = None
+    chat_history: Sequence[tuple[Direction, str]] = ()
+    recent_answers: Sequence[str] = ()
+    frequent_complaints: Sequence[str] = ()
+    linked_touches: Sequence[str] = ()
+    settings: SellerAISettings = field(default_factory=SellerAISettings)
+    # Identifies the item for deterministic variation (e.g. the interaction id).
+    item_key: str = ""
+
+    def __post_init__(self) -> None:
+        if self.rating is not None and not 1 <= self.rating <= 5:
+            raise ValueError(f"rating must be 1..5, got {self.rating}")
+
+    @property
+    def real_buyer_name(self) -> str | None:
+        return real_name(self.buyer_name)
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    """A draft plus how it was made: the stored draft's provenance and guardrail warnings."""
+
+    text: str
+    model: str
+    prompt_version: str
+    latency_ms: int
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    context_used: list[str]
+    warnings: list[Violation]
+    source: DraftSource = "builtin"
+    fallback_reason: str | None = None
+
+
+def real_name(name: str | None) -> str | None:
+    """The buyer's first name if WB gave a real one, else None (placeholders, junk, digits)."""
+    if not name:
+        return None
+    first = name.strip().split()[0] if name.strip() else ""
+    if not _NAME_RE.match(first) or first.lower().replace("ё", "е") in _PLACEHOLDER_NAMES:
+        return None
+    return first[0].upper() + first[1:].lower()
+
+
+def plural_ru(count: int, one: str, few: str, many: str) -> str:
+    """Russian plural form: 1 ответ, 2 ответа, 5 ответов."""
+    tail = count % 100
+    if 11 <= tail <= 14:
+        return many
+    if count % 10 == 1:
+        return one
+    if 2 <= count % 10 <= 4:
+        return few
+    return many
+
+
+def text_label(channel: str) -> str:
+    return {"review": "текст отзыва", "question": "текст вопроса"}.get(
+        channel, "сообщение покупателя"
+    )
+
+
+def available_context(ctx: DraftContext) -> list[str]:
+    """Russian labels for every context item present in `ctx` (what an LLM prompt includes)."""
+    labels: list[str] = []
+    if ctx.text.strip():
+        labels.append(text_label(ctx.channel))
+    if ctx.pros.strip():
+        labels.append("достоинства")
+    if ctx.cons.strip():
+        labels.append("недостатки")
+    if ctx.rating is not None:
+        labels.append("оценка")
+    if ctx.real_buyer_name:
+        labels.append("имя покупателя")
+    if ctx.product_name or ctx.product_brand or ctx.nm_id:
+        labels.append("карточка товара")
+    if ctx.intent:
+        labels.append("интент вопроса")
+    if ctx.chat_history:
+        labels.append("история чата")
+    if ctx.recent_answers:
+        n = len(ctx.recent_answers)
+        labels.append(f"{n} {plural_ru(n, 'прошлый ответ', 'прошлых ответа', 'прошлых ответов')}")
+    if ctx.frequent_complaints:
+        labels.append("частые жалобы")
+    if ctx.linked_touches:
+        labels.append("связанные обращения")
+    labels.append("настройки тона")
+    return labels
