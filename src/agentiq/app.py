@@ -1,0 +1,70 @@
+"""create_app(): lifespan, middlewares, error handlers, routers — nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+
+from agentiq import __version__
+from agentiq.auth.endpoints import router as auth_router
+from agentiq.cabinets.endpoints import router as cabinets_router
+from agentiq.config import Settings, SettingsError, get_settings
+from agentiq.db import ping
+from agentiq.deps import csrf_protect
+from agentiq.errors import install_error_handlers
+from agentiq.kit.logging import configure_logging
+from agentiq.kit.middleware import CSRFCookieMiddleware, RequestContextMiddleware
+from agentiq.migrate import upgrade
+from agentiq.ops.endpoints import router as ops_router
+from agentiq.runtime import Runtime, build_runtime
+
+log = logging.getLogger(__name__)
+
+
+async def check_database(runtime: Runtime) -> None:
+    try:
+        await asyncio.wait_for(ping(runtime.engine), timeout=10)
+    except Exception as exc:
+        raise SettingsError(
+            "The database at AGENTIQ_DATABASE_URL cannot be reached "
+            f"({type(exc).__name__}); check the URL and that the server is running."
+        ) from None
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    runtime = build_runtime(settings)
+    app.state.runtime = runtime
+    try:
+        await check_database(runtime)
+        if settings.is_sqlite:
+            # The embedded default migrates itself; production runs `agentiq migrate`.
+            await asyncio.to_thread(upgrade, settings.database_url)
+        log.info("AgentIQ %s started (%s)", __version__, settings.environment.value)
+        yield
+    finally:
+        await runtime.close()
+        log.info("AgentIQ stopped")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    app = FastAPI(
+        title="AgentIQ",
+        version=__version__,
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(CSRFCookieMiddleware, secure=settings.cookie_secure)
+    app.add_middleware(RequestContextMiddleware)
+    for router in (ops_router, auth_router, cabinets_router):
+        app.include_router(router)
+    return app

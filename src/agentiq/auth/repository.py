@@ -1,0 +1,75 @@
+"""Queries for accounts, sessions and API tokens (users are not tenant-owned)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentiq.kit.time import utcnow
+from agentiq.models import ApiToken, Membership, User, UserSession
+
+
+class AccountRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def user_by_email(self, email: str) -> User | None:
+        return await self.session.scalar(
+            select(User).where(func.lower(User.email) == email.lower())
+        )
+
+    async def user_by_id(self, user_id: int) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def any_user(self) -> bool:
+        return (await self.session.scalar(select(User.id).limit(1))) is not None
+
+    async def live_session(self, token_hash: str, now: datetime) -> UserSession | None:
+        return await self.session.scalar(
+            select(UserSession).where(
+                UserSession.token_hash == token_hash,
+                UserSession.revoked_at.is_(None),
+                UserSession.expires_at > now,
+            )
+        )
+
+    async def revoke_sessions(self, user_id: int, *, except_id: int | None = None) -> None:
+        stmt = update(UserSession).where(
+            UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
+        )
+        if except_id is not None:
+            stmt = stmt.where(UserSession.id != except_id)
+        await self.session.execute(stmt.values(revoked_at=utcnow()))
+
+    async def live_api_token(self, token_hash: str) -> ApiToken | None:
+        return await self.session.scalar(
+            select(ApiToken).where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None))
+        )
+
+    async def membership(self, seller_id: int, user_id: int) -> Membership | None:
+        return await self.session.scalar(
+            select(Membership).where(
+                Membership.seller_id == seller_id, Membership.user_id == user_id
+            )
+        )
+
+    async def members(self, seller_id: int) -> Sequence[tuple[Membership, User]]:
+        rows = await self.session.execute(
+            select(Membership, User)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.seller_id == seller_id)
+            .order_by(Membership.role, User.email)
+        )
+        return [(m, u) for m, u in rows.tuples()]
+
+    async def api_tokens(self, seller_id: int, user_id: int) -> Sequence[ApiToken]:
+        return (
+            await self.session.scalars(
+                select(ApiToken)
+                .where(ApiToken.seller_id == seller_id, ApiToken.user_id == user_id)
+                .order_by(ApiToken.created_at.desc())
+            )
+        ).all()

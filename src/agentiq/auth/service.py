@@ -1,0 +1,221 @@
+"""Accounts and sign-in: register, sign in/out, password change, invites, API tokens.
+
+Services flush, never commit: the request (or CLI command) that calls them commits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentiq.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from agentiq.auth.repository import AccountRepository
+from agentiq.auth.throttle import SigninThrottle
+from agentiq.kit.crypto import hash_token, new_token
+from agentiq.kit.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from agentiq.kit.time import utcnow
+from agentiq.models import ApiToken, Membership, Role, Seller, User, UserSession
+
+SESSION_LIFETIME = timedelta(days=14)
+API_TOKEN_PREFIX = "aiq_"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class IssuedSession:
+    """A new session; `token` goes into the cookie and is never stored in plain text."""
+
+    token: str
+    row: UserSession
+
+
+def _check_email(email: str) -> str:
+    email = email.strip().lower()
+    if not _EMAIL.match(email):
+        raise ValidationFailed(
+            "Укажите корректный e-mail", details={"email": "Укажите корректный e-mail"}
+        )
+    return email
+
+
+def _check_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        message = f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов"
+        raise ValidationFailed(message, details={field: message})
+
+
+async def register(
+    session: AsyncSession, *, email: str, password: str, seller_name: str, name: str = ""
+) -> tuple[User, Seller]:
+    """Create a seller and its owner."""
+    email = _check_email(email)
+    _check_password(password)
+    seller_name = seller_name.strip()
+    if not seller_name:
+        raise ValidationFailed(
+            "Укажите название компании", details={"seller_name": "Укажите название компании"}
+        )
+    accounts = AccountRepository(session)
+    if await accounts.user_by_email(email):
+        message = "Пользователь с таким e-mail уже зарегистрирован"
+        raise Conflict(message, details={"email": message})
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password))
+    seller = Seller(name=seller_name)
+    session.add_all([user, seller])
+    await session.flush()
+    session.add(Membership(seller_id=seller.id, user_id=user.id, role=Role.owner.value))
+    await session.flush()
+    return user, seller
+
+
+async def create_seller_for(session: AsyncSession, user: User, seller_name: str) -> Seller:
+    """An existing user (an agency) opens another seller, as its owner."""
+    seller = Seller(name=seller_name.strip() or "Новый продавец")
+    session.add(seller)
+    await session.flush()
+    session.add(Membership(seller_id=seller.id, user_id=user.id, role=Role.owner.value))
+    await session.flush()
+    return seller
+
+
+async def authenticate(
+    session: AsyncSession, throttle: SigninThrottle, *, email: str, password: str, ip: str
+) -> User:
+    email = email.strip().lower()
+    await throttle.check(email, ip)
+    user = await AccountRepository(session).user_by_email(email)
+    if not verify_password(password, user.password_hash if user else None) or not (
+        user and user.is_active
+    ):
+        await throttle.failed(email, ip)
+        raise Unauthorized("Неверный e-mail или пароль", code="bad_credentials")
+    await throttle.succeeded(email)
+    return user
+
+
+async def start_session(
+    session: AsyncSession,
+    user: User,
+    *,
+    seller_id: int | None,
+    ip: str = "",
+    user_agent: str = "",
+    replaces: UserSession | None = None,
+) -> IssuedSession:
+    """A fresh session (rotation: any session the browser had is revoked)."""
+    if replaces is not None:
+        replaces.revoked_at = utcnow()
+    token = new_token()
+    row = UserSession(
+        token_hash=hash_token(token),
+        user_id=user.id,
+        seller_id=seller_id,
+        csrf_token=new_token(24),
+        expires_at=utcnow() + SESSION_LIFETIME,
+        ip=ip[:64],
+        user_agent=user_agent[:300],
+    )
+    session.add(row)
+    await session.flush()
+    return IssuedSession(token=token, row=row)
+
+
+async def session_from_cookie(session: AsyncSession, cookie: str | None) -> UserSession | None:
+    """The live session behind a cookie, so sign-in can rotate (revoke) it."""
+    if not cookie:
+        return None
+    return await AccountRepository(session).live_session(hash_token(cookie), utcnow())
+
+
+async def end_session(session: AsyncSession, row: UserSession) -> None:
+    row.revoked_at = utcnow()
+    await session.flush()
+
+
+async def change_password(
+    session: AsyncSession, user: User, *, current: str, new: str, keep: UserSession | None
+) -> None:
+    if not verify_password(current, user.password_hash):
+        message = "Текущий пароль указан неверно"
+        raise ValidationFailed(message, details={"current_password": message})
+    _check_password(new, "new_password")
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    # Every other session of this user is signed out.
+    await AccountRepository(session).revoke_sessions(user.id, except_id=keep.id if keep else None)
+    await session.flush()
+
+
+@dataclass
+class Invitation:
+    user: User
+    created: bool
+    temporary_password: str | None
+
+
+async def invite_operator(
+    session: AsyncSession, seller_id: int, *, email: str, name: str = ""
+) -> Invitation:
+    """Add a member; a new account gets a one-time password the owner hands over."""
+    email = _check_email(email)
+    accounts = AccountRepository(session)
+    user = await accounts.user_by_email(email)
+    temporary: str | None = None
+    created = user is None
+    if user is None:
+        temporary = new_token(9)
+        user = User(email=email, name=name.strip(), password_hash=hash_password(temporary))
+        session.add(user)
+        await session.flush()
+    elif await accounts.membership(seller_id, user.id):
+        message = "Этот пользователь уже в команде"
+        raise Conflict(message, details={"email": message})
+    session.add(Membership(seller_id=seller_id, user_id=user.id, role=Role.operator.value))
+    await session.flush()
+    return Invitation(user=user, created=created, temporary_password=temporary)
+
+
+async def remove_member(session: AsyncSession, seller_id: int, user_id: int, *, by: User) -> None:
+    if user_id == by.id:
+        raise ValidationFailed("Нельзя удалить себя из команды")
+    membership = await AccountRepository(session).membership(seller_id, user_id)
+    if membership is None:
+        raise NotFound("Участник не найден")
+    await session.delete(membership)
+    await session.flush()
+
+
+async def issue_api_token(
+    session: AsyncSession, seller_id: int, user: User, name: str
+) -> tuple[ApiToken, str]:
+    """Returns the row and the plain token, which is shown once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(
+            "Укажите название токена", details={"name": "Укажите название токена"}
+        )
+    plain = API_TOKEN_PREFIX + new_token()
+    row = ApiToken(
+        seller_id=seller_id,
+        user_id=user.id,
+        name=name[:200],
+        prefix=plain[: len(API_TOKEN_PREFIX) + 4],
+        token_hash=hash_token(plain),
+    )
+    session.add(row)
+    await session.flush()
+    return row, plain
+
+
+async def revoke_api_token(
+    session: AsyncSession, seller_id: int, user: User, token_id: int
+) -> None:
+    for token in await AccountRepository(session).api_tokens(seller_id, user.id):
+        if token.id == token_id and token.revoked_at is None:
+            token.revoked_at = utcnow()
+            await session.flush()
+            return
+    raise NotFound("Токен не найден")

@@ -1,0 +1,1 @@
+"""WB cabinets (marketplace connections): add, rename, remove; tokens encrypted at rest."""

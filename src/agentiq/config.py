@@ -1,0 +1,185 @@
+"""One typed Settings object (prefix AGENTIQ_), validated at start-up.
+
+A bad setting stops start-up with one sentence that says what to fix; `load_settings()`
+turns pydantic's errors into that sentence (`SettingsError`).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_VAR_DIR = PROJECT_ROOT / "var"
+WEAK_SECRETS = {"changeme", "change-me", "secret", "please-change", "dev", "test"}
+
+
+class Environment(StrEnum):
+    dev = "dev"
+    test = "test"
+    production = "production"
+
+
+class SettingsError(RuntimeError):
+    """A setting is invalid; the message is one sentence telling the operator what to fix."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="AGENTIQ_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Environment = Environment.dev
+    var_dir: Path = DEFAULT_VAR_DIR
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str = ""
+    # Old keys kept only to decrypt what they encrypted (rotation); comma-separated.
+    previous_secret_keys: str = ""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    base_url: str = ""
+
+    # WB hosts, one per API, so each can point at an emulator.
+    wb_feedbacks_url: str = "https://feedbacks-api.wildberries.ru"
+    wb_chat_url: str = "https://buyer-chat-api.wildberries.ru"
+    wb_timeout_s: float = Field(default=30.0, gt=0)
+    # Embedded default: mount the WB emulator in the app and use it for demo cabinets.
+    emulator_enabled: bool = True
+
+    llm_base_url: str = "https://api.deepseek.com"
+    llm_model: str = "deepseek-chat"
+    llm_api_key: str | None = None
+    llm_timeout_s: float = Field(default=20.0, gt=0)
+
+    scheduler_enabled: bool = True
+    sync_interval_s: int = Field(default=120, ge=5)
+    sla_sweep_interval_s: int = Field(default=300, ge=10)
+
+    log_level: str = "INFO"
+    log_json: bool = True
+    signin_max_attempts: int = Field(default=5, ge=1)
+    signin_window_s: int = Field(default=300, ge=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_parses(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(
+                "AGENTIQ_DATABASE_URL is not a valid database URL; use e.g. "
+                "sqlite+aiosqlite:///var/agentiq.db or postgresql+asyncpg://user:pass@host/db"
+            ) from exc
+        if url.get_backend_name() not in {"sqlite", "postgresql"}:
+            raise ValueError(
+                "AGENTIQ_DATABASE_URL must point at SQLite or PostgreSQL, "
+                f"not {url.get_backend_name()}"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("AGENTIQ_REDIS_URL must start with redis://, rediss:// or unix://")
+        return value or None
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.var_dir / 'agentiq.db'}"
+        self.database_url = normalise_database_url(self.database_url)
+        if self.environment is Environment.production:
+            if not self.secret_key:
+                raise ValueError(
+                    "AGENTIQ_SECRET_KEY is required in production; generate one with "
+                    "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+                )
+            if len(self.secret_key) < 32 or self.secret_key.lower() in WEAK_SECRETS:
+                raise ValueError(
+                    "AGENTIQ_SECRET_KEY is too weak for production; use at least 32 random "
+                    "characters"
+                )
+        if not self.base_url:
+            self.base_url = f"http://{self.host}:{self.port}"
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.production
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.environment is not Environment.dev
+
+    def resolved_secret_key(self) -> str:
+        """The secret key; in dev/test one is generated once and kept under var/."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = self.var_dir / "secret_key"
+        if key_file.exists():
+            self.secret_key = key_file.read_text().strip()
+        else:
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            self.secret_key = secrets.token_urlsafe(48)
+            key_file.write_text(self.secret_key)
+            key_file.chmod(0o600)
+            log.warning(
+                "AGENTIQ_SECRET_KEY is not set; generated one and kept it in %s "
+                "(set AGENTIQ_SECRET_KEY in production)",
+                key_file,
+            )
+        return self.secret_key
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the plain driver names people paste and pick the async drivers we ship."""
+    for plain, async_ in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return async_ + url[len(plain) :]
+    return url
+
+
+def _sentence(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first.get("loc", ()))
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    if field and not message.startswith("AGENTIQ_"):
+        return f"AGENTIQ_{field.upper()} is invalid: {message}."
+    return message if message.endswith(".") else message + "."
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings from the environment, raising SettingsError with a readable sentence."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(_sentence(exc)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,55 @@
+"""Every table, one module each; importing this package registers them all on Base.metadata."""
+
+from agentiq.models.api_token import ApiToken
+from agentiq.models.base import Base
+from agentiq.models.chat_message import ChatMessage
+from agentiq.models.customer_profile import CustomerProfile
+from agentiq.models.draft import Draft
+from agentiq.models.interaction import PRIORITY_RANK, Channel, Interaction, Priority, Status
+from agentiq.models.interaction_event import InteractionEvent
+from agentiq.models.link_candidate import LinkCandidate
+from agentiq.models.marketplace_connection import MarketplaceConnection
+from agentiq.models.membership import Membership, Role
+from agentiq.models.metric_fact import MetricFact
+from agentiq.models.product_card import ProductCard
+from agentiq.models.reply_attempt import ReplyAttempt
+from agentiq.models.reply_outbox import OutboxState, ReplyOutbox
+from agentiq.models.response_history import ResponseHistory
+from agentiq.models.runtime_setting import RuntimeSetting
+from agentiq.models.seller import Seller
+from agentiq.models.sla_rule import SlaRule
+from agentiq.models.sync_run import SyncRun
+from agentiq.models.sync_state import SyncState
+from agentiq.models.user import User
+from agentiq.models.user_session import UserSession
+
+__all__ = [
+    "PRIORITY_RANK",
+    "ApiToken",
+    "Base",
+    "Channel",
+    "ChatMessage",
+    "CustomerProfile",
+    "Draft",
+    "Interaction",
+    "InteractionEvent",
+    "LinkCandidate",
+    "MarketplaceConnection",
+    "Membership",
+    "MetricFact",
+    "OutboxState",
+    "Priority",
+    "ProductCard",
+    "ReplyAttempt",
+    "ReplyOutbox",
+    "ResponseHistory",
+    "Role",
+    "RuntimeSetting",
+    "Seller",
+    "SlaRule",
+    "Status",
+    "SyncRun",
+    "SyncState",
+    "User",
+    "UserSession",
+]
