@@ -1,0 +1,79 @@
+"""The one entry point services call: LLM when enabled, the built-in drafter otherwise or on
+failure, guardrails on whatever comes out."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import replace
+
+from agentiq.drafting.builtin import draft_builtin
+from agentiq.drafting.context import DraftContext, DraftResult, available_context
+from agentiq.drafting.llm import LLMConfig, LLMError, complete
+from agentiq.drafting.prompts import PROMPT_VERSION, build_messages
+from agentiq.guardrails import check, has_blocking
+
+log = logging.getLogger(__name__)
+
+_MARKDOWN_RE = re.compile(r"\*\*|__|^#+\s*", re.MULTILINE)
+_QUOTES = "\"'«»“”"
+
+
+def clean_llm_text(text: str) -> str:
+    """Strip what models add around an answer: wrapping quotes, markdown emphasis, blank runs."""
+    text = _MARKDOWN_RE.sub("", text).strip()
+    if len(text) > 2 and text[0] in _QUOTES and text[-1] in _QUOTES and text.count(text[0]) == 1:
+        text = text[1:-1].strip()
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+async def generate_draft(
+    ctx: DraftContext, llm: LLMConfig | None, *, variant: int = 0
+) -> DraftResult:
+    """A draft for `ctx` with guardrail warnings attached.
+
+    `source` says which drafter wrote it; `fallback_reason` says why the LLM was not used
+    ("llm_disabled", "llm_unavailable:timeout", "llm_truncated:…", "guardrails:contacts,…").
+    """
+    started = time.perf_counter()
+    if llm is None or not llm.enabled:
+        return replace(draft_builtin(ctx, variant=variant), fallback_reason="llm_disabled")
+
+    try:
+        completion = await complete(llm, build_messages(ctx, variant=variant))
+    except LLMError as error:
+        log.warning(
+            "LLM draft failed (%s: %s), using the built-in drafter", error.code, error.reason
+        )
+        return _fallback(ctx, variant, f"{error.code}:{error.reason}", started)
+
+    text = clean_llm_text(completion.text)
+    violations = check(
+        text,
+        ctx.channel,
+        recent_public_answers=ctx.recent_answers,
+        avoid_topics=ctx.settings.avoid_topics,
+    )
+    if has_blocking(violations):
+        categories = sorted({v.category for v in violations if v.blocking})
+        log.info("LLM draft blocked by guardrails (%s), using the built-in drafter", categories)
+        return _fallback(ctx, variant, "guardrails:" + ",".join(categories), started)
+
+    return DraftResult(
+        text=text,
+        model=completion.model,
+        prompt_version=PROMPT_VERSION,
+        latency_ms=completion.latency_ms,
+        prompt_tokens=completion.prompt_tokens,
+        completion_tokens=completion.completion_tokens,
+        context_used=available_context(ctx),
+        warnings=violations,
+        source="llm",
+    )
+
+
+def _fallback(ctx: DraftContext, variant: int, reason: str, started: float) -> DraftResult:
+    result = draft_builtin(ctx, variant=variant)
+    elapsed = int((time.perf_counter() - started) * 1000)
+    return replace(result, fallback_reason=reason, latency_ms=elapsed)
