@@ -113,9 +113,7 @@ REVIEWS: list[Case] = [
     review(5, "", "low", "позитив", photos=True),
     review(5, "Супер! Размер подошёл идеально", "low", "позитив"),
     review(5, "Не брак, отличное качество, рекомендую", "low", "позитив"),
-    review(
-        5, "Отличные кроссовки, брала на размер больше по совету, подошли", "low", "позитив"
-    ),
+    review(5, "Отличные кроссовки, брала на размер больше по совету, подошли", "low", "позитив"),
     review(5, "запаха нет вообще, всё супер", "low", "позитив"),
     review(5, "Качество огонь 🔥🔥 рекомендую всем", "low", "позитив"),
     review(5, "класс", "low", "позитив"),
@@ -173,9 +171,7 @@ QUESTIONS: list[Case] = [
         "Какие размеры коврика в сантиметрах?", "compatibility_specs", "normal", "характеристик"
     ),
     question("Подходит для газовой плиты?", "compatibility_specs", "normal", "характеристик"),
-    question(
-        "Есть ли в комплекте батарейки?", "compatibility_specs", "normal", "характеристик"
-    ),
+    question("Есть ли в комплекте батарейки?", "compatibility_specs", "normal", "характеристик"),
     question("Какая страна производства?", "compatibility_specs", "normal", "характеристик"),
     question(
         "Чем отличается от модели подешевле?", "compatibility_specs", "normal", "характеристик"
@@ -208,9 +204,7 @@ QUESTIONS: list[Case] = [
         "normal",
         "перед покупкой",
     ),
-    question(
-        "Можно ли оплатить при получении?", "pre_purchase_other", "normal", "перед покупкой"
-    ),
+    question("Можно ли оплатить при получении?", "pre_purchase_other", "normal", "перед покупкой"),
     # general (including post-purchase problems asked in public)
     question("Здравствуйте", "general", "normal", "общий"),
     question("Как связаться с продавцом?", "general", "normal", "общий"),
@@ -239,9 +233,7 @@ CHATS: list[Case] = [
     chat("Заказ не пришёл уже две недели", "order_problem", "high", "заказ"),
     chat("Когда доставят мой заказ?", "delivery", "normal", "доставк"),
     chat("Спасибо большое!", "thanks", "low", "благодарн", needs_response=False),
-    chat(
-        "Спасибо, всё получила, всё отлично", "thanks", "low", "благодарн", needs_response=False
-    ),
+    chat("Спасибо, всё получила, всё отлично", "thanks", "low", "благодарн", needs_response=False),
     chat("Спасибо, но пришёл не тот цвет", "complaint", "urgent", "пересорт"),
     chat("Товар повреждён при доставке, коробка всмятку", "complaint", "urgent", "поврежд"),
     chat("Как оформить возврат?", "return", "high", "возврат"),
@@ -282,7 +274,11 @@ CHATS: list[Case] = [
     chat("Спасибо, товар супер, но пришёл с дыркой", "complaint", "urgent", "брак"),
     chat("Где мой возрат денег??", "return", "high", "возврат"),
     chat(
-        "Здравствуйте, пришёл брак", "complaint", "urgent", "брак", is_answered=True,
+        "Здравствуйте, пришёл брак",
+        "complaint",
+        "urgent",
+        "брак",
+        is_answered=True,
         needs_response=False,
     ),
 ]

@@ -1,0 +1,204 @@
+"""Russian text matching for triage rules: normalisation, word-form stems, negation.
+
+A rule term is a small pattern language, so rules stay data:
+- ``брак*``           a word starting with the stem (any Russian ending);
+- ``мала``            exactly this word;
+- ``не подош* размер`` consecutive words, each exact or stem;
+- ``re:<regex>``      a regular expression over the normalised text (words joined by spaces).
+Matching is case-insensitive, folds ё to е, and repairs words typed with Latin look-alike
+letters («размеp», «Cломано»). Stems of seven letters or more also accept one typo («возрат»).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+_WORD_RE = re.compile(r"[a-zа-я0-9]+")
+_CYRILLIC_RE = re.compile(r"[а-я]")
+_LATIN_RE = re.compile(r"[a-z]")
+_LATIN_TO_CYRILLIC = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
+_CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтвн", "aceopxykmtbh")
+_LATIN_LOOKALIKES = set("aceopxykmtbh")
+_CYRILLIC_LOOKALIKES = set("асеорхукмтвн")
+
+# A typo is tolerated only in long stems: short ones would match unrelated words.
+FUZZY_MIN_STEM = 7
+
+NEGATORS = frozenset({"не", "нет", "без", "ни", "никакого", "никакой", "никаких", "ничего"})
+# Words that may sit between a negator and the negated word: «не было брака», «нет никакого запаха».
+NEGATION_FILLERS = frozenset(
+    {
+        "было",
+        "был",
+        "была",
+        "были",
+        "совсем",
+        "вообще",
+        "никакого",
+        "никакой",
+        "никаких",
+        "какого",
+        "явного",
+        "это",
+        "обнаружено",
+        "замечено",
+        "видно",
+        "заметно",
+    }
+)
+# Verbs after the word that negate it: «брака не обнаружено», «запаха не чувствуется».
+NEGATING_VERB_STEMS = (
+    "был",
+    "обнаруж",
+    "замет",
+    "нашл",
+    "нашел",
+    "увидел",
+    "видно",
+    "оказал",
+    "выявл",
+    "чувству",
+    "ощуща",
+)
+
+
+def _fix_mixed_script(word: str) -> str:
+    """Repair a word mixing Cyrillic and Latin look-alikes, towards whichever script fits."""
+    if not (_CYRILLIC_RE.search(word) and _LATIN_RE.search(word)):
+        return word
+    latin = set(_LATIN_RE.findall(word))
+    if latin <= _LATIN_LOOKALIKES:
+        return word.translate(_LATIN_TO_CYRILLIC)
+    cyrillic = set(_CYRILLIC_RE.findall(word))
+    if cyrillic <= _CYRILLIC_LOOKALIKES:
+        return word.translate(_CYRILLIC_TO_LATIN)
+    return word
+
+
+def tokenize(text: str) -> tuple[str, ...]:
+    """Lower-case words with ё folded to е and mixed scripts repaired; punctuation dropped."""
+    lowered = text.lower().replace("ё", "е")
+    return tuple(_fix_mixed_script(word) for word in _WORD_RE.findall(lowered))
+
+
+@dataclass(frozen=True)
+class _Word:
+    value: str
+    is_stem: bool
+
+    def matches(self, token: str) -> bool:
+        if not self.is_stem:
+            return token == self.value
+        if token.startswith(self.value):
+            return True
+        size = len(self.value)
+        if size < FUZZY_MIN_STEM or len(token) < size - 1:
+            return False
+        # Compare the stem with the token's head allowing one inserted or dropped letter.
+        heads = {token[: size - 1], token[:size], token[: size + 1]}
+        return any(Levenshtein.distance(head, self.value, score_cutoff=1) <= 1 for head in heads)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One compiled rule term; `source` is the term as written in the rules."""
+
+    source: str
+    words: tuple[_Word, ...] = ()
+    regex: re.Pattern[str] | None = None
+
+    def spans(self, tokens: Sequence[str], joined: str) -> list[tuple[int, int]]:
+        """Token spans (start, end) where the term occurs; regex terms map to word indexes."""
+        if self.regex is not None:
+            return [
+                _char_span_to_tokens(joined, m.start(), m.end())
+                for m in self.regex.finditer(joined)
+            ]
+        size = len(self.words)
+        found = []
+        for start in range(len(tokens) - size + 1):
+            if all(w.matches(tokens[start + i]) for i, w in enumerate(self.words)):
+                found.append((start, start + size))
+        return found
+
+
+def _char_span_to_tokens(joined: str, start: int, end: int) -> tuple[int, int]:
+    first = joined.count(" ", 0, start)
+    last = joined.count(" ", 0, max(start, end - 1)) + 1
+    return first, last
+
+
+@lru_cache(maxsize=4096)
+def compile_term(source: str) -> Term:
+    if source.startswith("re:"):
+        return Term(source, regex=re.compile(source[3:]))
+    words = []
+    for raw in tokenize_term(source):
+        is_stem = raw.endswith("*")
+        words.append(_Word(raw.rstrip("*"), is_stem))
+    if not words:
+        raise ValueError(f"empty triage term: {source!r}")
+    return Term(source, words=tuple(words))
+
+
+def tokenize_term(source: str) -> list[str]:
+    return [part.replace("ё", "е") for part in source.lower().split()]
+
+
+def is_negated(tokens: Sequence[str], start: int, end: int) -> bool:
+    """Whether words [start, end) are negated: «не брак», «без повреждений», «брака нет»."""
+    if start >= 1 and tokens[start - 1] in NEGATORS:
+        return True
+    if start >= 2 and tokens[start - 2] in NEGATORS and tokens[start - 1] in NEGATION_FILLERS:
+        return True
+    if end < len(tokens):
+        following = tokens[end]
+        if following == "нет":
+            return True
+        if (
+            following == "не"
+            and end + 1 < len(tokens)
+            and tokens[end + 1].startswith(NEGATING_VERB_STEMS)
+        ):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Text:
+    """A normalised text ready for matching many terms."""
+
+    tokens: tuple[str, ...]
+    joined: str
+
+    @classmethod
+    def of(cls, *parts: str) -> Text:
+        # Parts (text, pros, cons) are joined with a break word so phrases never span them.
+        tokens: list[str] = []
+        for part in parts:
+            if part:
+                if tokens:
+                    tokens.append("|")
+                tokens.extend(tokenize(part))
+        return cls(tuple(tokens), " ".join(tokens))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.tokens
+
+    def find(self, terms: Iterable[str], *, respect_negation: bool) -> list[str]:
+        """Sources of the terms that occur (not negated, when asked)."""
+        hits = []
+        for source in terms:
+            term = compile_term(source)
+            for start, end in term.spans(self.tokens, self.joined):
+                if respect_negation and is_negated(self.tokens, start, end):
+                    continue
+                hits.append(source)
+                break
+        return hits
