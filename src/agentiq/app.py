@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import importlib.util
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,13 +18,46 @@ from agentiq.config import Settings, SettingsError, get_settings
 from agentiq.db import ping
 from agentiq.deps import csrf_protect
 from agentiq.errors import install_error_handlers
+from agentiq.kit.http import close_http_client
 from agentiq.kit.logging import configure_logging
 from agentiq.kit.middleware import CSRFCookieMiddleware, RequestContextMiddleware
 from agentiq.migrate import upgrade
 from agentiq.ops.endpoints import router as ops_router
 from agentiq.runtime import Runtime, build_runtime
+from agentiq.web import mount_static
 
 log = logging.getLogger(__name__)
+
+# Domain modules contribute routers and background services by convention: a module that is
+# not there yet is skipped; one that is there but broken fails start-up loudly.
+ROUTER_MODULES = (
+    "agentiq.interactions.endpoints",
+    "agentiq.ingestion.endpoints",
+    "agentiq.triage.endpoints",
+    "agentiq.drafting.endpoints",
+    "agentiq.replies.endpoints",
+    "agentiq.settings.endpoints",
+    "agentiq.eventstream.endpoints",
+    "agentiq.web.routes",
+)
+# Each exposes `async def start(app: FastAPI, runtime: Runtime)` and `async def stop(...)`.
+SERVICE_MODULES = (
+    "agentiq.emulator.embedded",
+    "agentiq.eventstream.service",
+    "agentiq.worker.embedded",
+)
+
+
+def _optional_modules(names: tuple[str, ...]) -> list[object]:
+    found = []
+    for name in names:
+        try:
+            spec = importlib.util.find_spec(name)
+        except ModuleNotFoundError:
+            spec = None
+        if spec is not None:
+            found.append(importlib.import_module(name))
+    return found
 
 
 async def check_database(runtime: Runtime) -> None:
@@ -45,9 +80,18 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.is_sqlite:
             # The embedded default migrates itself; production runs `agentiq migrate`.
             await asyncio.to_thread(upgrade, settings.database_url)
+        started = []
+        for module in _optional_modules(SERVICE_MODULES):
+            await module.start(app, runtime)  # type: ignore[attr-defined]
+            started.append(module)
         log.info("AgentIQ %s started (%s)", __version__, settings.environment.value)
-        yield
+        try:
+            yield
+        finally:
+            for module in reversed(started):
+                await module.stop(app, runtime)  # type: ignore[attr-defined]
     finally:
+        await close_http_client()
         await runtime.close()
         log.info("AgentIQ stopped")
 
@@ -67,4 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
     for router in (ops_router, auth_router, cabinets_router):
         app.include_router(router)
+    for module in _optional_modules(ROUTER_MODULES):
+        app.include_router(module.router)  # type: ignore[attr-defined]
+    mount_static(app)
     return app
