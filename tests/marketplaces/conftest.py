@@ -37,6 +37,7 @@ class Hit:
     path: str
     query: str
     status: int = 0
+    retry_header: float | None = None  # X-Ratelimit-Retry on a 429
 
 
 @dataclass
@@ -70,6 +71,9 @@ class _Recorder:
         async def recording_send(message: Any) -> None:
             if message["type"] == "http.response.start":
                 hit.status = message["status"]
+                for name, value in message.get("headers", []):
+                    if name.lower() == b"x-ratelimit-retry":
+                        hit.retry_header = float(value)
             await send(message)
 
         await self.app(scope, receive, recording_send)

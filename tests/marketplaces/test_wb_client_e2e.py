@@ -186,7 +186,9 @@ async def test_chats_events_and_send_message(fast_wb, seller, wb) -> None:
     assert "signature" in info.value.wb_text.lower()
 
 
-async def test_download_attachment_states(fast_wb, seller, wb) -> None:
+async def test_download_attachment_states(fast_wb, http) -> None:
+    seller = fast_wb.emulator.add_seller(seed=12, feedbacks=10, questions=10, chats=60)
+    wb = make_client(fast_wb, seller.token, http, cabinet_key=seller.seller_id)
     ids = []
     async for batch in wb.iter_chat_events():
         for event in batch.items:
@@ -195,11 +197,18 @@ async def test_download_attachment_states(fast_wb, seller, wb) -> None:
                 ids += [f.download_id for f in attachments.files or [] if f.download_id]
                 ids += [i.download_id for i in attachments.images or [] if i.download_id]
     assert ids, "the generated chats carry attachments"
-    results = [await wb.download_attachment(download_id) for download_id in ids]
-    kinds = {type(r) for r in results}
-    assert kinds <= {AttachmentFile, AttachmentPending, AttachmentRejected}
-    files = [r for r in results if isinstance(r, AttachmentFile)]
-    assert files and all(f.content for f in files)
+    from agentiq.emulator.routes_chat import moderation_of
+
+    expected = {"ok": AttachmentFile, "pending": AttachmentPending, "rejected": AttachmentRejected}
+    for download_id in ids:
+        result = await wb.download_attachment(download_id)
+        assert type(result) is expected[moderation_of(download_id)], download_id
+        if isinstance(result, AttachmentFile):
+            assert result.content and result.content_type in ("application/pdf", "image/jpeg")
+        if isinstance(result, AttachmentPending):
+            assert result.retry_seconds == 30
+    # 200 (file), 202 (under moderation) and 451 (rejected) all occur in this data set.
+    assert {moderation_of(d) for d in ids} == {"ok", "pending", "rejected"}
     with pytest.raises(WBBadRequest):
         await wb.download_attachment("not-a-file-id")
 
