@@ -113,5 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     for module in _optional_modules(ROUTER_MODULES):
         app.include_router(module.router)  # type: ignore[attr-defined]
+        if hasattr(module, "install"):  # e.g. the UI registers its error page renderer
+            module.install(app)
     mount_static(app)
     return app
