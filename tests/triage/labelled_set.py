@@ -283,4 +283,34 @@ CHATS: list[Case] = [
     ),
 ]
 
-ALL_CASES: list[Case] = REVIEWS + QUESTIONS + CHATS
+# Round 2: written and labelled after the rules passed the lists above, as a held-out probe.
+# Before any further tuning the rules agreed with 13 of these 20 labels.
+ROUND2: list[Case] = [
+    review(1, "Пришли ботинки разного размера, левый 38 правый 39", "urgent", "пересорт"),
+    review(2, "ткань скатывается после первой стирки", "high", "негатив"),
+    review(5, "Брала жене, в восторге! Никакого запаха", "low", "позитив"),
+    review(1, "курьер хамил, товар норм", "high", "негатив"),
+    review(3, "Вроде ничего, но молния заедает", "high", "брак"),
+    review(4, "Не без недостатков: нитка торчала, отрезала", "low", "позитив"),
+    review(1, "ПОЛНЫЙ БРАК НЕ ПОКУПАЙТЕ", "urgent", "брак"),
+    review(5, "норм", "low", "позитив"),
+    review(2, "цвет не тот что на картинке", "high", "негатив"),
+    question("а на зиму подойдет?", "pre_purchase_other", "normal", "перед покупкой"),
+    question("Сколько стоит доставка?", "availability_delivery", "high", "налич"),
+    question("какая высота каблука", "compatibility_specs", "normal", "характеристик"),
+    question("размер 48 есть?", "availability_delivery", "high", "налич"),
+    question("Почему у меня не открывается приложение?", "general", "normal", "общий"),
+    question("Можно ли мыть в посудомойке?", "materials_care", "normal", "материал"),
+    question("на рост 190 будет коротко?", "size_fit", "high", "размер"),
+    chat(
+        "Здравствуйте! Товар так и не получила, в приложении пишет доставлен",
+        "order_problem",
+        "high",
+        "заказ",
+    ),
+    chat("Это развод какой-то, деньги списали а товара нет", "aggression", "urgent", "агресс"),
+    chat("Подскажите, как пользоваться?", "general", "normal", "сообщение"),
+    chat("Хочу отказаться от заказа", "order_problem", "high", "заказ"),
+]
+
+ALL_CASES: list[Case] = REVIEWS + QUESTIONS + CHATS + ROUND2

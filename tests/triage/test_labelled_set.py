@@ -125,5 +125,7 @@ def test_needs_response_false_cases(case: Case) -> None:
 
 
 def test_needs_response_matches_labels() -> None:
-    misses = [(c.text, c.needs_response) for c, r in RESULTS if c.needs_response != r.needs_response]
+    misses = [
+        (c.text, c.needs_response) for c, r in RESULTS if c.needs_response != r.needs_response
+    ]
     assert not misses
