@@ -18,7 +18,6 @@ from agentiq.drafting.llm import (
 )
 from agentiq.drafting.prompts import PROMPT_VERSION, build_messages
 from tests.fakes.fake_openai import Delay, EmptyChoices, FakeOpenAI, Reply, Status
-from tests.fakes.fixtures import fake_openai  # noqa: F401
 
 MESSAGES = [{"role": "user", "content": "Привет"}]
 GOOD = "Здравствуйте, Анна! Спасибо за отзыв о кроссовках, рады, что они подошли."
@@ -34,7 +33,7 @@ def config(fake: FakeOpenAI, **overrides: object) -> LLMConfig:
         "backoff_s": 0.01,
     }
     values.update(overrides)
-    return LLMConfig(**values)  # type: ignore[arg-type]
+    return LLMConfig(**values)
 
 
 def review_ctx(**overrides: object) -> DraftContext:
@@ -51,7 +50,7 @@ def review_ctx(**overrides: object) -> DraftContext:
         "item_key": "review-1",
     }
     values.update(overrides)
-    return DraftContext(**values)  # type: ignore[arg-type]
+    return DraftContext(**values)
 
 
 async def test_success_returns_text_tokens_and_sends_config(fake_openai: FakeOpenAI) -> None:
@@ -195,9 +194,7 @@ async def test_failures_fall_back_to_builtin(
 
 async def test_timeout_falls_back_to_builtin(fake_openai: FakeOpenAI) -> None:
     fake_openai.enqueue(Delay(2.0), Delay(2.0))
-    result = await generate_draft(
-        review_ctx(), config(fake_openai, timeout_s=0.2, max_retries=1)
-    )
+    result = await generate_draft(review_ctx(), config(fake_openai, timeout_s=0.2, max_retries=1))
     assert result.source == "builtin"
     assert result.fallback_reason == "llm_unavailable:timeout"
     assert len(fake_openai.requests) == 2
