@@ -127,7 +127,9 @@ class WindowWalker(Generic[ItemT]):
                 continue
             self.stats.windows += 1
             last: WindowPage[ItemT] | None = None
-            for answered in self.answered_states:
+            for answered, count in zip(self.answered_states, counts, strict=True):
+                if count == 0:
+                    continue  # nothing there: save a request from WB's tight budget
                 async for page in self._walk_window(lo, hi, answered):
                     if last is not None:
                         yield last
