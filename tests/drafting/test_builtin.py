@@ -192,3 +192,21 @@ def test_result_provenance() -> None:
 def test_rating_out_of_range_is_rejected() -> None:
     with pytest.raises(ValueError):
         DraftContext(channel="review", rating=6)
+
+
+@pytest.mark.parametrize(
+    ("text", "marker"),
+    [
+        ("Подскажите, когда придёт заказ?", "доставки"),
+        ("Какой размер взять на рост 170?", "размер"),
+        ("Какой состав ткани?", "Состав"),
+        ("Пришёл брак, не включается", "фото"),
+        ("Ты бот? Позови человека", "сотрудник магазина"),
+    ],
+)
+def test_chat_answers_what_was_asked(text: str, marker: str) -> None:
+    texts = [
+        draft_builtin(DraftContext(channel="chat", text=text, item_key="c"), variant=v).text
+        for v in range(4)
+    ]
+    assert all(marker.lower() in t.lower() for t in texts), texts

@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 
 from agentiq.drafting import blocks
-from agentiq.drafting.context import DraftContext, DraftResult, text_label
+from agentiq.drafting.context import DraftContext, DraftResult, Intent, text_label
 from agentiq.guardrails import check, fold, has_blocking
 
 BUILTIN_MODEL = "builtin"
@@ -112,7 +112,7 @@ def _review(ctx: DraftContext, rng: random.Random) -> list[str]:
 
 
 def _question(ctx: DraftContext, rng: random.Random) -> list[str]:
-    intent = ctx.intent or "general"
+    intent = ctx.intent or _guess_intent(fold(ctx.text))
     return [
         _greeting(ctx, rng),
         rng.choice(blocks.QUESTION_THANKS),
@@ -128,8 +128,13 @@ def _chat(ctx: DraftContext, rng: random.Random) -> list[str]:
     parts = [_greeting(ctx, rng)]
     if _contains(folded, blocks.COMPLAINT_STEMS):
         parts += [rng.choice(blocks.CHAT_COMPLAINT), rng.choice(blocks.CHAT_COMPLAINT_NEXT)]
-    elif _contains(folded, blocks.QUESTION_MARKERS) or ctx.intent:
-        answers = blocks.QUESTION_ANSWER[ctx.intent or "general"]
+    elif _contains(folded, blocks.HUMAN_STEMS):
+        parts.append(rng.choice(blocks.CHAT_HUMAN))
+    elif _contains(folded, blocks.QUESTION_MARKERS):
+        intent: Intent = ctx.intent or "general"
+        if intent == "general":
+            intent = _guess_intent(folded)
+        answers = blocks.QUESTION_ANSWER[intent]
         parts += [rng.choice(blocks.CHAT_QUESTION_LEAD), rng.choice(answers)]
     elif _contains(folded, blocks.THANKS_STEMS):
         parts.append(rng.choice(blocks.CHAT_THANKS))
@@ -222,6 +227,13 @@ def _safe(fragment: str) -> bool:
 def _topics(text: str) -> list[str]:
     folded = fold(text) + " "
     return [topic for topic, stems in blocks.TOPIC_STEMS.items() if _contains(folded, stems)]
+
+
+def _guess_intent(folded: str) -> Intent:
+    for intent, stems in blocks.INTENT_STEMS.items():
+        if _contains(folded, stems):
+            return intent  # type: ignore[return-value]
+    return "general"
 
 
 def _contains(folded: str, stems: Sequence[str]) -> bool:
