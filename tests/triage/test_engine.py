@@ -135,3 +135,9 @@ def test_chat_thanks_is_low_and_optional() -> None:
 
 def test_questions_always_need_an_answer_until_answered() -> None:
     assert triage(item("question", text="")).needs_response is True
+
+
+def test_praise_words_are_not_order_problems() -> None:
+    # «отменное» shares a stem with «отмена»: it must stay praise.
+    result = triage(item("chat", text="Спасибо, отменное качество"))
+    assert (result.intent, result.priority) == ("thanks", "low")

@@ -14,7 +14,6 @@ from agentiq.triage.llm_fallback import (
     triage_with_llm_fallback,
 )
 from tests.fakes.fake_openai import Delay, EmptyChoices, FakeOpenAI, Reply, Status
-from tests.fakes.fixtures import fake_openai  # noqa: F401
 
 ENABLED = TriageSettings(llm_intent_fallback=True)
 AT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

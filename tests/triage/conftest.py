@@ -1,0 +1,3 @@
+"""Fixtures shared by triage tests."""
+
+from tests.fakes.fixtures import fake_openai  # noqa: F401
