@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -14,7 +15,7 @@ AT = datetime(2026, 3, 2, 13, 0, tzinfo=MSK)  # 10:00 UTC
 
 
 def item(channel: str = "review", **kw: object) -> TriageInput:
-    return TriageInput(channel=channel, occurred_at=AT, **kw)  # type: ignore[arg-type]
+    return TriageInput(channel=channel, occurred_at=AT, **kw)
 
 
 def test_review_result_carries_everything_the_sync_engine_stores() -> None:
@@ -105,7 +106,7 @@ def test_empty_review_silence_applies_only_to_configured_ratings() -> None:
         {"has_video": True},
     ],
 )
-def test_five_star_review_with_any_content_needs_answer(content: dict[str, object]) -> None:
+def test_five_star_review_with_any_content_needs_answer(content: dict[str, Any]) -> None:
     assert triage(item(rating=5, **content)).needs_response is True
 
 

@@ -20,7 +20,7 @@ OCCURRED = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 def run(case: Case) -> TriageResult:
     item = TriageInput(
-        channel=case.channel,  # type: ignore[arg-type]
+        channel=case.channel,
         occurred_at=OCCURRED,
         text=case.text,
         pros=case.pros,

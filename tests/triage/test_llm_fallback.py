@@ -19,8 +19,8 @@ ENABLED = TriageSettings(llm_intent_fallback=True)
 AT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
-def config(fake: FakeOpenAI, **kw: object) -> LlmIntentConfig:
-    return LlmIntentConfig(base_url=fake.base_url, api_key="test-key", **kw)  # type: ignore[arg-type]
+def config(fake: FakeOpenAI) -> LlmIntentConfig:
+    return LlmIntentConfig(base_url=fake.base_url, api_key="test-key")
 
 
 def question(text: str) -> TriageInput:

@@ -84,7 +84,7 @@ def test_rule_validation() -> None:
     with pytest.raises(ValidationError):
         SlaRule(channel="review", minutes=0)
     with pytest.raises(ValidationError):
-        SlaRule(channel="email", minutes=10)  # type: ignore[arg-type]
+        SlaRule(channel="email", minutes=10)
 
 
 def test_every_channel_has_a_catch_all_default() -> None:
