@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from agentiq import models
 from agentiq.config import get_settings
 from agentiq.db import create_engine
+from agentiq.migrate import include_object
 from agentiq.models.base import UTCDateTime
 
 target_metadata = models.Base.metadata
@@ -35,6 +36,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

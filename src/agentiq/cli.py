@@ -22,6 +22,25 @@ def _settings_or_exit():  # type: ignore[no-untyped-def]
         sys.exit(2)
 
 
+def _preflight_or_exit(settings):  # type: ignore[no-untyped-def]
+    """Refuse to start with a sentence, not a traceback, when the database is unreachable."""
+    from agentiq.app import check_database
+    from agentiq.runtime import build_runtime
+
+    async def check() -> None:
+        runtime = build_runtime(settings)
+        try:
+            await check_database(runtime)
+        finally:
+            await runtime.close()
+
+    try:
+        asyncio.run(check())
+    except SettingsError as exc:
+        click.echo(f"Cannot start: {exc}", err=True)
+        sys.exit(2)
+
+
 def _run(factory: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(factory())  # type: ignore[arg-type]
 
@@ -40,6 +59,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     import uvicorn
 
     settings = _settings_or_exit()
+    _preflight_or_exit(settings)
     uvicorn.run(
         "agentiq.asgi:app",
         host=host or settings.host,

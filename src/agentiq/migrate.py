@@ -24,3 +24,14 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
+
+
+# Indexes and tables that migrations make with raw, dialect-specific SQL (full-text search,
+# expression indexes for the inbox sort) have no model; autogenerate must leave them alone.
+RAW_SQL_PREFIXES = ("ix_inbox_", "interactions_fts", "ix_interactions_fts", "ix_product_cards_fts")
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    return not (name and name.startswith(RAW_SQL_PREFIXES))
