@@ -15,6 +15,8 @@ import uvicorn
 from agentiq.emulator import Emulator
 from agentiq.emulator.app import create_emulator_app
 
+from . import spec
+
 
 class FakeClock:
     def __init__(self, start: datetime | None = None) -> None:
@@ -70,9 +72,27 @@ def base_url(server: tuple[str, object]) -> str:
     return server[0]
 
 
+def check_against_spec(response: httpx.Response) -> None:
+    """Every WB-host response a test sees must match WB's OpenAPI documents."""
+    path = response.request.url.path
+    if not spec.available() or not path.startswith(spec.PREFIXES):
+        return
+    response.read()
+    if response.status_code in (404, 405) and response.json().get("title") == "path not found":
+        return  # unknown paths answer like WB's gateway; no operation to check against
+    spec.validate(
+        response.request.method,
+        path,
+        response.status_code,
+        response.headers.get("content-type", ""),
+        response.content,
+    )
+
+
 @pytest.fixture
 def http(base_url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=base_url, timeout=10) as client:
+    hooks = {"response": [check_against_spec]}
+    with httpx.Client(base_url=base_url, timeout=10, event_hooks=hooks) as client:
         yield client
 
 
@@ -88,3 +108,10 @@ def auth(seller) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 FB = "/feedbacks-api"
 CHAT = "/buyer-chat-api"
+
+
+@pytest.fixture
+def raw_http(base_url: str) -> Iterator[httpx.Client]:
+    """No spec check: for tests that break payloads on purpose."""
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        yield client

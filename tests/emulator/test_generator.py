@@ -20,8 +20,12 @@ def test_same_seed_same_data(clock: FakeClock) -> None:
     a, b = _em(clock), _em(clock)
     sa = a.seller(a.add_seller(seed=11, feedbacks=500, questions=200, chats=15).seller_id)
     sb = b.seller(b.add_seller(seed=11, feedbacks=500, questions=200, chats=15).seller_id)
-    assert [a.render_feedback(sa, i) for i in range(500)] == [b.render_feedback(sb, i) for i in range(500)]
-    assert [a.render_question(sa, i) for i in range(200)] == [b.render_question(sb, i) for i in range(200)]
+    assert [a.render_feedback(sa, i) for i in range(500)] == [
+        b.render_feedback(sb, i) for i in range(500)
+    ]
+    assert [a.render_question(sa, i) for i in range(200)] == [
+        b.render_question(sb, i) for i in range(200)
+    ]
     assert sa.events == sb.events
     other = a.seller(a.add_seller(seed=12, feedbacks=500, questions=10, chats=1).seller_id)
     assert a.render_feedback(other, 0) != a.render_feedback(sa, 0)
@@ -64,7 +68,9 @@ def test_realistic_mix(clock: FakeClock) -> None:
     links = st.links()
     assert links
     for link in links:
-        fb = by_id.get(link["feedbackId"]) or em.render_feedback(st, st.feedback_index(link["feedbackId"]))
+        fb = by_id.get(link["feedbackId"]) or em.render_feedback(
+            st, st.feedback_index(link["feedbackId"])
+        )
         assert fb["userName"] == link["clientName"] and fb["productDetails"]["nmId"] == link["nmId"]
     assert any(e["sender"] == "seller" for e in st.events)
     assert any("images" in e.get("message", {}).get("attachments", {}) for e in st.events)

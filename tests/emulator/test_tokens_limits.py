@@ -19,15 +19,26 @@ def test_token_payload_is_wb_shaped(emulator: Emulator, seller) -> None:
     payload = jwt.decode(seller.token, options={"verify_signature": False})
     assert payload["acc"] == 3 and payload["for"] == "self" and payload["sid"] == seller.seller_id
     assert payload["s"] & (1 << 7) and payload["s"] & (1 << 9) and not payload["s"] & (1 << 30)
-    base = jwt.decode(emulator.issue_token(seller.seller_id, token_type="base"), options={"verify_signature": False})
+    base = jwt.decode(
+        emulator.issue_token(seller.seller_id, token_type="base"),
+        options={"verify_signature": False},
+    )
     assert base["acc"] == 1
-    test = jwt.decode(emulator.issue_token(seller.seller_id, token_type="test"), options={"verify_signature": False})
+    test = jwt.decode(
+        emulator.issue_token(seller.seller_id, token_type="test"),
+        options={"verify_signature": False},
+    )
     assert test["acc"] == 2 and test["t"] is True
 
 
 def test_raw_and_bearer_accepted(http, seller) -> None:
     assert http.get(LIST, params=PARAMS, headers={"Authorization": seller.token}).status_code == 200
-    assert http.get(LIST, params=PARAMS, headers={"Authorization": f"Bearer {seller.token}"}).status_code == 200
+    assert (
+        http.get(
+            LIST, params=PARAMS, headers={"Authorization": f"Bearer {seller.token}"}
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize("header", [None, "garbage", "Bearer abc.def.ghi"])
@@ -39,11 +50,16 @@ def test_missing_or_malformed_token_401(http, header) -> None:
     assert r.json()["title"] == "unauthorized" and r.json()["status"] == 401
 
 
-def test_scope_expiry_revocation_read_only(http, emulator: Emulator, seller, clock: FakeClock) -> None:
+def test_scope_expiry_revocation_read_only(
+    http, emulator: Emulator, seller, clock: FakeClock
+) -> None:
     chat_only = emulator.issue_token(seller.seller_id, categories=("chat",))
     r = http.get(LIST, params=PARAMS, headers={"Authorization": chat_only})
     assert r.status_code == 401 and "token scope not allowed" in r.json()["detail"]
-    assert http.get(f"{CHAT}/api/v1/seller/chats", headers={"Authorization": chat_only}).status_code == 200
+    assert (
+        http.get(f"{CHAT}/api/v1/seller/chats", headers={"Authorization": chat_only}).status_code
+        == 200
+    )
     assert http.get(f"{FB}/ping", headers={"Authorization": chat_only}).status_code == 401
     assert http.get(f"{CHAT}/ping", headers={"Authorization": chat_only}).status_code == 200
 
@@ -59,7 +75,9 @@ def test_scope_expiry_revocation_read_only(http, emulator: Emulator, seller, clo
     read_only = emulator.issue_token(seller.seller_id, read_only=True)
     ro = {"Authorization": read_only}
     assert http.get(LIST, params=PARAMS, headers=ro).status_code == 200
-    r = http.post(f"{FB}/api/v1/feedbacks/answer", json={"id": "x" * 20, "text": "Ответ"}, headers=ro)
+    r = http.post(
+        f"{FB}/api/v1/feedbacks/answer", json={"id": "x" * 20, "text": "Ответ"}, headers=ro
+    )
     assert r.status_code == 401 and "scope not allowed" in r.json()["detail"]
 
     test_token = emulator.issue_token(seller.seller_id, token_type="test")
@@ -74,9 +92,17 @@ def test_scope_expiry_revocation_read_only(http, emulator: Emulator, seller, clo
         (LIST, {"isAnswered": "true", "take": 5001, "skip": 0}, "Something went wrong"),
         (LIST, {"isAnswered": "true", "take": 10, "skip": 199_991}, "Something went wrong"),
         (LIST, {"isAnswered": "true", "skip": 0}, "Плохой формат take"),
-        (LIST, {"isAnswered": "true", "take": 1, "skip": 0, "dateFrom": "yesterday"}, "Плохой формат dateFrom"),
+        (
+            LIST,
+            {"isAnswered": "true", "take": 1, "skip": 0, "dateFrom": "yesterday"},
+            "Плохой формат dateFrom",
+        ),
         (f"{FB}/api/v1/feedbacks/count", {"dateTo": "x"}, "Плохой формат dateTo"),
-        (f"{FB}/api/v1/questions", {"isAnswered": "true", "take": 5000, "skip": 5001}, "Something went wrong"),
+        (
+            f"{FB}/api/v1/questions",
+            {"isAnswered": "true", "take": 5000, "skip": 5001},
+            "Something went wrong",
+        ),
         (f"{FB}/api/v1/questions", {"take": 1, "skip": 0}, "Плохой формат isAnswered"),
     ],
 )
@@ -88,7 +114,12 @@ def test_validation_texts(http, auth, path, params, text) -> None:
 
 
 def test_limits_at_the_edge_pass(http, auth) -> None:
-    assert http.get(LIST, params={"isAnswered": "true", "take": 5000, "skip": 199_990}, headers=auth).status_code == 200
+    assert (
+        http.get(
+            LIST, params={"isAnswered": "true", "take": 5000, "skip": 199_990}, headers=auth
+        ).status_code
+        == 200
+    )
     q = {"isAnswered": "true", "take": 5000, "skip": 5000}
     assert http.get(f"{FB}/api/v1/questions", params=q, headers=auth).status_code == 200
     count = http.get(f"{FB}/api/v1/feedbacks/count", headers=auth)  # isAnswered defaults to true
@@ -97,8 +128,15 @@ def test_limits_at_the_edge_pass(http, auth) -> None:
 
 def test_answer_body_checks(http, auth) -> None:
     url = f"{FB}/api/v1/feedbacks/answer"
-    r = http.post(url, content=b'{"id":"a","text":"bb"}', headers={**auth, "Content-Type": "application/javascript"})
-    assert r.status_code == 400 and r.json()["detail"] == "not a json content-type: application/javascript"
+    r = http.post(
+        url,
+        content=b'{"id":"a","text":"bb"}',
+        headers={**auth, "Content-Type": "application/javascript"},
+    )
+    assert (
+        r.status_code == 400
+        and r.json()["detail"] == "not a json content-type: application/javascript"
+    )
     r = http.post(url, content=b"{oops", headers={**auth, "Content-Type": "application/json"})
     assert r.json()["detail"] == "Неверный синтаксис JSON"
     r = http.post(url, content=b"{}", headers=auth)
@@ -135,7 +173,10 @@ def test_feedbacks_bucket_burst_then_429(http, limited: Emulator, clock: FakeClo
     assert http.get(LIST, params=PARAMS, headers=auth).status_code == 200
     assert http.get(LIST, params=PARAMS, headers=auth).status_code == 429
     # Chat has its own buckets.
-    assert http.get(f"{CHAT}/api/v1/seller/chats", headers=auth).headers["X-Ratelimit-Remaining"] == "9"
+    assert (
+        http.get(f"{CHAT}/api/v1/seller/chats", headers=auth).headers["X-Ratelimit-Remaining"]
+        == "9"
+    )
 
 
 def test_chat_bucket_10_per_10s(http, limited: Emulator, clock: FakeClock) -> None:

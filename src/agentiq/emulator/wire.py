@@ -106,8 +106,9 @@ def chat_error(
         "origin": "proxy-chats",
         "detail": detail,
         "requestId": request_id(),
-        "error": detail,
     }
+    if status == 400:  # proxy-chats repeats the detail as `error` on 400s only
+        body["error"] = detail
     return json_response(body, status, PROBLEM if problem else JSON)
 
 
