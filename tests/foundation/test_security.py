@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agentiq.config import Settings
+from agentiq.config import Environment, Settings
 from tests.conftest import CSRF, browser_client, register
 
 WB_TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzZWNyZXQtd2ItdG9rZW4iOiJ2YWx1ZSJ9.c2lnbmF0dXJlLXBsYWluLXRleHQ"
@@ -29,7 +29,7 @@ async def test_session_cookie_flags(client: httpx.AsyncClient) -> None:
 async def test_dev_cookie_not_secure(settings: Settings) -> None:
     from agentiq.app import create_app
 
-    app = create_app(settings.model_copy(update={"environment": "dev"}))
+    app = create_app(settings.model_copy(update={"environment": Environment.dev}))
     async with app.router.lifespan_context(app), browser_client(app, "http://testserver") as c:
         response = await c.post(
             "/api/auth/register",
