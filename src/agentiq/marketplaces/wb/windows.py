@@ -17,6 +17,8 @@ windows share their boundary second, so nothing is lost whichever way WB treats 
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -99,8 +101,10 @@ class WindowWalker(Generic[ItemT]):
         answered_states: Sequence[bool] = (False, True),
         take: int = 5000,
         limits: PagingLimits | None = None,
+        prefetch: int = 1,
     ) -> None:
         self.client = client
+        self.prefetch = max(0, prefetch)
         self.channel = channel
         self.start = _to_unix(date_from)
         self.end = _to_unix(date_to if date_to is not None else utcnow())
@@ -130,7 +134,7 @@ class WindowWalker(Generic[ItemT]):
             for answered, count in zip(self.answered_states, counts, strict=True):
                 if count == 0:
                     continue  # nothing there: save a request from WB's tight budget
-                async for page in self._walk_window(lo, hi, answered):
+                async for page in self._walk_window(lo, hi, answered, count):
                     if last is not None:
                         yield last
                     last = page
@@ -140,29 +144,43 @@ class WindowWalker(Generic[ItemT]):
             yield last
 
     async def _walk_window(
-        self, lo: int, hi: int, answered: bool
+        self, lo: int, hi: int, answered: bool, expected: int
     ) -> AsyncIterator[WindowPage[ItemT]]:
-        skip = 0
+        """Page one window. Up to `prefetch` further pages are requested while the current one
+        is parsed and consumed — paging is then bound by WB's rate limit, not by latency —
+        but never beyond what the count promised, so no request is wasted."""
         window_lo = lo
-        while True:
-            take = self.limits.take_at(skip, self.take)
-            if take <= 0:
-                break
-            raw = await self._list(window_lo, hi, answered, take, skip)
-            page = self._page(window_lo, hi, answered, skip, raw)
-            yield page
-            if raw.size < take:
-                return
-            skip += raw.size
-            if self.limits.take_at(skip, self.take) <= 0:
-                # The cap is reached and the last page was full: the count was stale.
-                newest = _newest_created(raw.items)
-                if newest is None or newest <= window_lo:
-                    self.stats.truncated_windows.append((window_lo, hi, answered))
-                    page.truncated = True
+        planned = 0  # the next skip to request
+        inflight: deque[tuple[int, int, asyncio.Task[Page[Any]]]] = deque()
+        try:
+            while True:
+                while len(inflight) <= self.prefetch:
+                    take = self.limits.take_at(planned, self.take)
+                    if take <= 0 or (inflight and planned >= expected):
+                        break
+                    task = asyncio.create_task(self._list(window_lo, hi, answered, take, planned))
+                    inflight.append((planned, take, task))
+                    planned += take
+                if not inflight:
                     return
-                self.stats.restarts += 1
-                window_lo, skip = newest, 0
+                skip, take, task = inflight.popleft()
+                raw = await task
+                page = self._page(window_lo, hi, answered, skip, raw)
+                yield page
+                if raw.size < take:
+                    return
+                if self.limits.take_at(skip + raw.size, self.take) <= 0:
+                    # The cap is reached and the last page was full: the count was stale.
+                    newest = _newest_created(raw.items)
+                    if newest is None or newest <= window_lo:
+                        self.stats.truncated_windows.append((window_lo, hi, answered))
+                        page.truncated = True
+                        return
+                    self.stats.restarts += 1
+                    _drop(inflight)
+                    window_lo, planned, expected = newest, 0, 0
+        finally:
+            _drop(inflight)
 
     def _page(
         self, lo: int, hi: int, answered: bool, skip: int, raw: Page[Any]
@@ -248,6 +266,17 @@ def walk_questions(
 
 def _to_unix(value: datetime | int) -> int:
     return value if isinstance(value, int) else int(value.timestamp())
+
+
+def _drop(inflight: deque[tuple[int, int, asyncio.Task[Page[Any]]]]) -> None:
+    """Cancel prefetched pages nobody will read (and retrieve errors so none are logged)."""
+    while inflight:
+        _, _, task = inflight.popleft()
+        if task.done():
+            if not task.cancelled():
+                task.exception()
+        else:
+            task.cancel()
 
 
 def _newest_created(items: list[Any]) -> int | None:
