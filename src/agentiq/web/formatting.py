@@ -1,0 +1,68 @@
+"""Russian formatting for dates, ages and SLA badges (pure functions, used by templates)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from agentiq.kit.time import utcnow
+
+MONTHS = ("янв", "фев", "мар", "апр", "мая", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _now() -> datetime:
+    return _aware(utcnow())
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    n_abs = abs(n) % 100
+    if 11 <= n_abs <= 14:
+        return many
+    last = n_abs % 10
+    if last == 1:
+        return one
+    if 2 <= last <= 4:
+        return few
+    return many
+
+
+def duration(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{max(minutes, 1)} мин"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} ч"
+    days = hours // 24
+    return f"{days} {plural(days, 'день', 'дня', 'дней')}"
+
+
+def ago(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    seconds = (_now() - _aware(value)).total_seconds()
+    if seconds < 60:
+        return "только что"
+    return f"{duration(seconds)} назад"
+
+
+def short_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    value = _aware(value)
+    return f"{value.day} {MONTHS[value.month - 1]} {value:%H:%M}"
+
+
+def sla_badge(due: datetime | None) -> tuple[str, str] | None:
+    """(css class, text) for an SLA due time: overdue, due soon, or due later."""
+    if due is None:
+        return None
+    left = (_aware(due) - _now()).total_seconds()
+    if left < 0:
+        return ("overdue", f"просрочено на {duration(-left)}")
+    if left < 3600 * 2:
+        return ("soon", f"ответить за {duration(left)}")
+    return ("ok", f"ответить за {duration(left)}")

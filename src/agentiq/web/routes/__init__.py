@@ -1,0 +1,17 @@
+"""The operator UI's routes: one router per area, combined here for create_app."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from agentiq.web.routes import auth_pages, inbox_pages, onboarding, settings_pages
+from agentiq.web.routes.errors import render_error
+
+router = APIRouter(include_in_schema=False)
+for area in (auth_pages, onboarding, settings_pages, inbox_pages):
+    router.include_router(area.router)
+
+
+def install(app: FastAPI) -> None:
+    """Called by create_app after including `router`: errors render inside our layout."""
+    app.state.render_error = render_error

@@ -1,0 +1,59 @@
+"""What every signed-in page needs: the principal, their sellers, and form helpers."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from types import ModuleType
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from agentiq.deps import CurrentPrincipal, DbSession, Principal
+from agentiq.tenancy.service import sellers_for_user
+
+
+def safe_next(value: str | None, default: str = "/inbox") -> str:
+    """Only same-site paths: never an absolute URL an attacker could plant in ?next=."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """A module another engineer may not have landed yet (demo data, sync, drafts)."""
+    try:
+        if importlib.util.find_spec(name) is None:
+            return None
+    except ModuleNotFoundError:
+        return None
+    return importlib.import_module(name)
+
+
+async def shell_context(
+    request: Request, principal: CurrentPrincipal, db: DbSession
+) -> dict[str, Any]:
+    sellers = await sellers_for_user(db, principal.user.id)
+    current = next((s for s in sellers if s.seller_id == principal.seller_id), None)
+    return {
+        "principal": principal,
+        "user": principal.user,
+        "sellers": sellers,
+        "current_seller": current,
+        "is_owner": principal.access.is_owner,
+        "path": request.url.path,
+    }
+
+
+Shell = Annotated[dict[str, Any], Depends(shell_context)]
+
+
+def field_errors(exc: Any) -> dict[str, str]:
+    """Per-field messages of a ValidationFailed/Conflict, or the message under "form"."""
+    details = getattr(exc, "details", None)
+    if isinstance(details, dict) and details:
+        return {str(k): str(v) for k, v in details.items()}
+    return {"form": str(getattr(exc, "message", exc))}
+
+
+__all__ = ["Principal", "Shell", "field_errors", "optional_module", "safe_next"]

@@ -1,0 +1,68 @@
+"""After registration: connect a WB cabinet by token, or skip to the demo data."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from agentiq.cabinets import service as cabinet_service
+from agentiq.deps import DbSession, OwnerPrincipal, RuntimeDep
+from agentiq.kit.errors import ValidationFailed
+from agentiq.web.routes.common import Shell, field_errors, optional_module
+from agentiq.web.routes.settings_pages import trigger_sync
+from agentiq.web.templating import redirect, render
+
+router = APIRouter(prefix="/onboarding", include_in_schema=False)
+
+
+def demo_available() -> bool:
+    return hasattr(optional_module("agentiq.ingestion.demo"), "start_demo")
+
+
+@router.get("")
+async def onboarding(request: Request, shell: Shell) -> Response:
+    context = {**shell, "values": {}, "errors": {}, "demo_available": demo_available()}
+    return render(request, "onboarding.html", context)
+
+
+@router.post("/connect")
+async def connect(
+    request: Request,
+    shell: Shell,
+    principal: OwnerPrincipal,
+    db: DbSession,
+    runtime: RuntimeDep,
+    token: Annotated[str, Form(max_length=4000)] = "",
+    name: Annotated[str, Form(max_length=200)] = "Wildberries",
+) -> Response:
+    try:
+        cabinet = await cabinet_service.add_cabinet(
+            db, runtime.secrets, principal.seller_id, name=name or "Wildberries", token=token
+        )
+    except ValidationFailed as exc:
+        context = {
+            **shell,
+            "values": {"name": name},
+            "errors": field_errors(exc),
+            "demo_available": demo_available(),
+        }
+        return render(request, "onboarding.html", context, status=422)
+    await trigger_sync(db, runtime, principal.seller_id, cabinet.id)
+    return redirect(request, "/inbox")
+
+
+@router.post("/demo")
+async def start_demo(
+    request: Request, principal: OwnerPrincipal, db: DbSession, runtime: RuntimeDep
+) -> Response:
+    demo = optional_module("agentiq.ingestion.demo")
+    starter = getattr(demo, "start_demo", None)
+    if starter is None:
+        raise ValidationFailed("Демо-данные пока недоступны: подключите кабинет WB")
+    result = starter(db, runtime, principal.seller_id)
+    if inspect.isawaitable(result):
+        await result
+    return redirect(request, "/inbox")

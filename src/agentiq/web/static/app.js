@@ -1,0 +1,149 @@
+/* AgentIQ UI behaviour: keyboard shortcuts, session-expiry recovery, drafts kept locally.
+   Plain JS; every page works without it (links and forms), this only makes it faster. */
+(function () {
+  "use strict";
+
+  function toast(text) {
+    var el = document.getElementById("toast");
+    if (!el) return;
+    el.textContent = text;
+    el.hidden = false;
+    clearTimeout(el._t);
+    el._t = setTimeout(function () { el.hidden = true; }, 4000);
+  }
+  window.agentiqToast = toast;
+
+  /* --- drafts typed in a reply box survive reloads and session expiry --- */
+  function draftKey(box) { return "agentiq:draft:" + box.dataset.draftKey; }
+  function restoreDrafts(root) {
+    (root || document).querySelectorAll("textarea[data-draft-key]").forEach(function (box) {
+      var saved = localStorage.getItem(draftKey(box));
+      if (saved && !box.value) box.value = saved;
+      updateCounter(box);
+    });
+  }
+  function updateCounter(box) {
+    var counter = document.querySelector('[data-counter-for="' + box.id + '"]');
+    if (!counter) return;
+    var limit = parseInt(box.getAttribute("maxlength") || "0", 10);
+    counter.textContent = box.value.length + " / " + limit;
+    counter.classList.toggle("over", limit && box.value.length > limit * 0.95);
+  }
+  document.addEventListener("input", function (e) {
+    var box = e.target;
+    if (box.matches && box.matches("textarea[data-draft-key]")) {
+      localStorage.setItem(draftKey(box), box.value);
+      updateCounter(box);
+    }
+  });
+  document.addEventListener("submit", function (e) {
+    var box = e.target.querySelector && e.target.querySelector("textarea[data-draft-key]");
+    if (box && e.target.dataset.clearsDraft !== undefined) {
+      e.target.addEventListener("htmx:afterRequest", function (ev) {
+        if (ev.detail.successful) localStorage.removeItem(draftKey(box));
+      }, { once: true });
+    }
+  });
+
+  /* --- session expiry: the core answers 401 + HX-Trigger: session-expired to htmx --- */
+  document.addEventListener("session-expired", function () {
+    var dialog = document.getElementById("session-dialog");
+    var link = document.getElementById("session-login-link");
+    var next = location.pathname + location.search;
+    if (link) link.href = "/login?next=" + encodeURIComponent(next);
+    if (dialog && !dialog.open) dialog.showModal();
+  });
+  document.addEventListener("htmx:responseError", function (e) {
+    var status = e.detail.xhr.status;
+    if (status === 401) return; /* handled by session-expired */
+    var text = "Не удалось выполнить действие";
+    var box = document.createElement("div");
+    box.innerHTML = e.detail.xhr.responseText || "";
+    var p = box.querySelector(".error-box p");
+    if (p) text = p.textContent;
+    toast(text);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    toast("Нет связи с сервером — проверьте интернет");
+  });
+
+  /* --- keyboard: j/k move, Enter open, / search, r reply, e close, ? help --- */
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll(".inbox-row")); }
+  function current() { return document.querySelector(".inbox-row.focused"); }
+  function focusRow(row) {
+    rows().forEach(function (r) { r.classList.remove("focused"); });
+    if (!row) return;
+    row.classList.add("focused");
+    row.scrollIntoView({ block: "nearest" });
+  }
+  function move(step) {
+    var list = rows();
+    if (!list.length) return;
+    var index = list.indexOf(current());
+    var next = list[Math.max(0, Math.min(list.length - 1, index + step))];
+    if (index === -1) next = list[0];
+    focusRow(next);
+  }
+  function openRow(row) {
+    var link = row && row.querySelector("a.row-link");
+    if (link) link.click();
+  }
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.metaKey || e.ctrlKey || e.altKey) return;
+    if (e.key === "Escape") {
+      var help = document.getElementById("shortcuts");
+      if (help && help.open) help.close();
+      if (typing(e.target)) e.target.blur();
+      return;
+    }
+    if (typing(e.target)) return;
+    var handled = true;
+    switch (e.key) {
+      case "j": move(1); break;
+      case "k": move(-1); break;
+      case "Enter": openRow(current()); break;
+      case "/": var s = document.getElementById("search"); if (s) { s.focus(); s.select(); } break;
+      case "r": var reply = document.getElementById("reply-text"); if (reply) reply.focus(); break;
+      case "e": var close = document.getElementById("close-button"); if (close) close.click(); break;
+      case "?": var d = document.getElementById("shortcuts"); if (d) d.showModal(); break;
+      default: handled = false;
+    }
+    if (handled) e.preventDefault();
+  });
+  document.addEventListener("click", function (e) {
+    var row = e.target.closest && e.target.closest(".inbox-row");
+    if (row) focusRow(row);
+  });
+
+  /* --- bulk selection: "select all matching" toggles a hidden flag --- */
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (t.id === "select-page") {
+      document.querySelectorAll(".row-check").forEach(function (c) { c.checked = t.checked; });
+    }
+    if (t.classList && (t.classList.contains("row-check") || t.id === "select-page" || t.id === "select-matching")) {
+      var n = document.querySelectorAll(".row-check:checked").length;
+      var all = document.getElementById("select-matching");
+      var bar = document.getElementById("bulk-bar");
+      var label = document.getElementById("bulk-count");
+      if (bar) bar.classList.toggle("hidden", !(n || (all && all.checked)));
+      if (label) label.textContent = all && all.checked ? "все по фильтру" : "выбрано: " + n;
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { restoreDrafts(); });
+  document.addEventListener("htmx:afterSettle", function (e) {
+    restoreDrafts(e.target);
+    if (e.target.id === "item-pane") {
+      var id = e.target.querySelector("[data-item-id]");
+      if (id) {
+        document.querySelectorAll(".inbox-row").forEach(function (r) {
+          r.classList.toggle("selected", r.dataset.id === id.dataset.itemId);
+        });
+      }
+    }
+  });
+})();
