@@ -1,0 +1,1 @@
+"""Sync engine: WB reviews, questions and chats into one prioritised `interactions` queue."""

@@ -1,0 +1,263 @@
+"""Every query of the sync engine. Writes are batched dialect upserts (SQLite / PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentiq.kit.repository import TenantRepository
+from agentiq.kit.time import utcnow
+from agentiq.models import (
+    ChatMessage,
+    Interaction,
+    MarketplaceConnection,
+    OutboxState,
+    ProductCard,
+    ReplyOutbox,
+    SyncRun,
+    SyncState,
+)
+
+# Columns the sync owns; everything else (assignment, views, drafts...) belongs to others.
+SYNC_COLUMNS = (
+    "connection_id",
+    "customer_id",
+    "order_id",
+    "nm_id",
+    "product_article",
+    "buyer_name",
+    "text",
+    "pros",
+    "cons",
+    "rating",
+    "status",
+    "priority",
+    "priority_rank",
+    "priority_reason",
+    "intent",
+    "needs_response",
+    "unread",
+    "source",
+    "occurred_at",
+    "last_buyer_message_at",
+    "sla_due_at",
+    "escalated_at",
+    "first_response_at",
+    "extra_data",
+    "content_hash",
+    "updated_at",
+)
+IDENTITY = ("seller_id", "marketplace", "channel", "external_id")
+PENDING_OUTBOX = (OutboxState.pending.value, OutboxState.sending.value, OutboxState.sent.value)
+# Bound parameters per statement stay well under SQLite's and asyncpg's limits.
+LOOKUP_CHUNK = 900
+
+
+def _insert(session: AsyncSession, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def _chunks(values: Sequence[Any], size: int = LOOKUP_CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class ExistingRow:
+    """The parts of a stored interaction the sync needs to merge with a fresh WB item."""
+
+    __slots__ = (
+        "content_hash",
+        "escalated_at",
+        "extra_data",
+        "first_response_at",
+        "id",
+        "sla_due_at",
+    )
+
+    def __init__(self, row: Any) -> None:
+        self.id: int = row.id
+        self.content_hash: str = row.content_hash
+        self.extra_data: dict[str, Any] = row.extra_data or {}
+        self.escalated_at: datetime | None = row.escalated_at
+        self.sla_due_at: datetime | None = row.sla_due_at
+        self.first_response_at: datetime | None = row.first_response_at
+
+
+class IngestionRepository(TenantRepository[Interaction]):
+    model = Interaction
+
+    async def existing(
+        self, marketplace: str, channel: str, external_ids: Sequence[str]
+    ) -> dict[str, ExistingRow]:
+        found: dict[str, ExistingRow] = {}
+        for chunk in _chunks(list(external_ids)):
+            rows = await self.session.execute(
+                select(
+                    Interaction.id,
+                    Interaction.external_id,
+                    Interaction.content_hash,
+                    Interaction.extra_data,
+                    Interaction.escalated_at,
+                    Interaction.sla_due_at,
+                    Interaction.first_response_at,
+                ).where(
+                    Interaction.seller_id == self.seller_id,
+                    Interaction.marketplace == marketplace,
+                    Interaction.channel == channel,
+                    Interaction.external_id.in_(chunk),
+                )
+            )
+            for row in rows:
+                found[row.external_id] = ExistingRow(row)
+        return found
+
+    async def pending_reply_ids(self, interaction_ids: Sequence[int]) -> set[int]:
+        """Items whose reply is on its way to WB: they must not flip back to unanswered."""
+        pending: set[int] = set()
+        for chunk in _chunks(list(interaction_ids)):
+            rows = await self.session.scalars(
+                select(ReplyOutbox.interaction_id).where(
+                    ReplyOutbox.seller_id == self.seller_id,
+                    ReplyOutbox.interaction_id.in_(chunk),
+                    ReplyOutbox.state.in_(PENDING_OUTBOX),
+                )
+            )
+            pending.update(rows)
+        return pending
+
+    async def upsert(self, rows: list[dict[str, Any]]) -> None:
+        """INSERT ... ON CONFLICT (identity) DO UPDATE ... WHERE content_hash differs."""
+        if not rows:
+            return
+        stmt = _insert(self.session, Interaction.__table__)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(IDENTITY),
+            set_={name: stmt.excluded[name] for name in SYNC_COLUMNS},
+            where=Interaction.__table__.c.content_hash != stmt.excluded.content_hash,
+        )
+        for chunk in _chunks(rows, 500):
+            for row in chunk:
+                row["seller_id"] = self.seller_id
+            await self.session.execute(stmt, list(chunk))
+
+    async def ids_for(
+        self, marketplace: str, channel: str, external_ids: Sequence[str]
+    ) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(external_ids)):
+            rows = await self.session.execute(
+                select(Interaction.external_id, Interaction.id).where(
+                    Interaction.seller_id == self.seller_id,
+                    Interaction.marketplace == marketplace,
+                    Interaction.channel == channel,
+                    Interaction.external_id.in_(chunk),
+                )
+            )
+            found.update({row.external_id: row.id for row in rows})
+        return found
+
+    async def add_chat_messages(self, rows: list[dict[str, Any]]) -> int:
+        """Insert messages not seen before; a re-delivered event is ignored. Returns new count."""
+        if not rows:
+            return 0
+        for row in rows:
+            row["seller_id"] = self.seller_id
+            row.setdefault("created_at", utcnow())
+        stmt = _insert(self.session, ChatMessage.__table__).on_conflict_do_nothing(
+            index_elements=["seller_id", "interaction_id", "external_id"]
+        )
+        total = 0
+        for chunk in _chunks(rows, 500):
+            result = await self.session.execute(stmt, list(chunk))
+            total += max(int(getattr(result, "rowcount", 0) or 0), 0)
+        return total
+
+    async def upsert_product_cards(self, marketplace: str, cards: list[dict[str, Any]]) -> None:
+        """One row per nm_id; non-empty WB values win, empty ones never erase what we know."""
+        if not cards:
+            return
+        table = ProductCard.__table__
+        now = utcnow()
+        rows = [
+            {
+                **card,
+                "seller_id": self.seller_id,
+                "marketplace": marketplace,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for card in cards
+        ]
+        stmt = _insert(self.session, table)
+        keep = {
+            name: func.coalesce(func.nullif(stmt.excluded[name], ""), table.c[name])
+            for name in ("name", "brand", "supplier_article", "colour", "photo_url")
+        }
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["seller_id", "marketplace", "nm_id"],
+            set_={
+                **keep,
+                "imt_id": func.coalesce(stmt.excluded.imt_id, table.c.imt_id),
+                "updated_at": stmt.excluded.updated_at,
+            },
+        )
+        for chunk in _chunks(rows, 500):
+            await self.session.execute(stmt, list(chunk))
+
+
+class SyncStateRepository(TenantRepository[SyncState]):
+    model = SyncState
+
+    async def for_channel(self, connection_id: int, channel: str) -> SyncState:
+        state = await self.session.scalar(
+            self.scoped().where(
+                SyncState.connection_id == connection_id, SyncState.channel == channel
+            )
+        )
+        if state is None:
+            state = self.add(SyncState(connection_id=connection_id, channel=channel))
+            await self.session.flush()
+        return state
+
+    async def all_for(self, connection_id: int) -> Sequence[SyncState]:
+        return await self.list(SyncState.connection_id == connection_id, order_by=SyncState.channel)
+
+
+class SyncRunRepository(TenantRepository[SyncRun]):
+    model = SyncRun
+
+    async def latest(self, connection_id: int, limit: int = 10) -> Sequence[SyncRun]:
+        return await self.list(
+            SyncRun.connection_id == connection_id,
+            order_by=SyncRun.id.desc(),
+            limit=limit,
+        )
+
+
+class ConnectionRepository(TenantRepository[MarketplaceConnection]):
+    model = MarketplaceConnection
+    not_found_message = "Кабинет не найден"
+
+
+async def all_connections(session: AsyncSession) -> list[tuple[int, int]]:
+    """(seller_id, connection_id) of every cabinet: the scheduler's system-wide view."""
+    rows = await session.execute(
+        select(MarketplaceConnection.seller_id, MarketplaceConnection.id).order_by(
+            MarketplaceConnection.id
+        )
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+async def claim_sync_start(session: AsyncSession, connection_id: int, now: datetime) -> None:
+    await session.execute(
+        update(MarketplaceConnection)
+        .where(MarketplaceConnection.id == connection_id)
+        .values(sync_status="syncing", sync_started_at=now)
+    )

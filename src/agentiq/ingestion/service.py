@@ -1,0 +1,432 @@
+"""The sync engine: walk WB, normalise, upsert, advance the watermark — page by page.
+
+Each page is one transaction holding its rows AND the watermark/cursor it proves, so a sync
+killed at any point resumes from the last committed page and never loses or duplicates an
+item. Channels are independent: one failing never stops the others from committing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from agentiq.cabinets.service import cabinet_token
+from agentiq.db import after_commit, unit_of_work
+from agentiq.ingestion.client import build_client
+from agentiq.ingestion.errors import STALE_MESSAGE, describe_sync_error
+from agentiq.ingestion.ingest import BatchResult, IngestContext, ingest_batch
+from agentiq.ingestion.normalise import (
+    ChatThread,
+    NormalisedItem,
+    chat_message_row,
+    normalise_chat,
+    normalise_feedback,
+    normalise_question,
+)
+from agentiq.ingestion.repository import (
+    ConnectionRepository,
+    IngestionRepository,
+    SyncRunRepository,
+    SyncStateRepository,
+)
+from agentiq.kit.locks import locks_for
+from agentiq.kit.time import ensure_utc, utcnow
+from agentiq.marketplaces import MarketplaceClient
+from agentiq.marketplaces.wb.schemas import ChatEvent, InvalidItem
+from agentiq.models import MarketplaceConnection, SyncRun
+from agentiq.runtime import Runtime
+from agentiq.triage.service import load_sla_rules, load_triage_settings
+
+log = logging.getLogger(__name__)
+
+CHANNELS = ("review", "question", "chat")
+WB_CHANNEL = {"review": "feedbacks", "question": "questions"}
+# WB's history starts well after this; the window walker splits the range by counts.
+HISTORY_START = datetime(2019, 1, 1, tzinfo=UTC)
+# Re-read this much before the watermark: late answers, moderation verdicts, clock skew.
+OVERLAP = timedelta(days=3)
+# A "syncing" cabinet older than this was interrupted (killed worker, restart).
+STALE_AFTER = timedelta(minutes=10)
+LOCK_TTL_S = 120.0
+MAX_SAMPLES = 5
+
+
+@dataclass(slots=True)
+class ChannelFigures:
+    channel: str
+    status: str = "running"
+    fetched: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    errors: int = 0
+    rate_limited_wait_s: float = 0.0
+    error_message: str | None = None
+    samples: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, batch: BatchResult) -> None:
+        self.created += batch.created
+        self.updated += batch.updated
+        self.skipped += batch.skipped
+
+    def malformed(self, raw: Any, error: str) -> None:
+        self.errors += 1
+        if len(self.samples) < MAX_SAMPLES:
+            self.samples.append({"error": error[:300], "raw": _jsonable(raw)})
+
+
+def _jsonable(raw: Any) -> Any:
+    import json
+
+    try:
+        json.dumps(raw)
+        return raw
+    except (TypeError, ValueError):
+        return repr(raw)[:1000]
+
+
+@dataclass(slots=True)
+class SyncReport:
+    connection_id: int
+    channels: dict[str, ChannelFigures] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.status in ("ok", "busy") for f in self.channels.values())
+
+
+def _publish(session: Any, runtime: Runtime, seller_id: int, event: dict[str, Any]) -> None:
+    """Live signal after commit, if the event stream module is installed."""
+    try:
+        from agentiq.eventstream.service import publish_after_commit
+    except ImportError:
+        return
+    publish_after_commit(session, runtime, seller_id, event)
+
+
+async def sync_cabinet(
+    runtime: Runtime,
+    seller_id: int,
+    connection_id: int,
+    *,
+    full: bool = False,
+    channels: Sequence[str] = CHANNELS,
+    client: MarketplaceClient | None = None,
+) -> SyncReport:
+    """Sync one cabinet; each channel under its own lock, each page in its own transaction."""
+    report = SyncReport(connection_id)
+    async with unit_of_work(runtime.sessionmaker) as session:
+        cabinet = await ConnectionRepository(session, seller_id).get(connection_id)
+        token = cabinet_token(runtime.secrets, cabinet)
+        ctx = IngestContext(
+            seller_id=seller_id,
+            connection_id=connection_id,
+            marketplace=cabinet.marketplace,
+            source="demo" if cabinet.is_demo else "wb_api",
+            sla_rules=await load_sla_rules(session, seller_id),
+            triage_settings=await load_triage_settings(session, seller_id),
+        )
+        cabinet.sync_status = "syncing"
+        cabinet.sync_started_at = utcnow()
+        client = client or build_client(runtime, cabinet, token)
+    locks = locks_for(runtime)
+    for channel in channels:
+        figures = report.channels[channel] = ChannelFigures(channel)
+        async with locks.hold(f"sync:{connection_id}:{channel}", LOCK_TTL_S) as taken:
+            if not taken:
+                figures.status = "busy"
+                continue
+            await _run_channel(runtime, ctx, client, channel, figures, full=full)
+    await _finish(runtime, seller_id, connection_id, report)
+    return report
+
+
+async def _run_channel(
+    runtime: Runtime,
+    ctx: IngestContext,
+    client: MarketplaceClient,
+    channel: str,
+    figures: ChannelFigures,
+    *,
+    full: bool,
+) -> None:
+    started = time.monotonic()
+    stats = getattr(client, "stats", None)
+    waited_before = stats.rate_limit_wait_s if stats is not None else 0.0
+    async with unit_of_work(runtime.sessionmaker) as session:
+        run = SyncRunRepository(session, ctx.seller_id).add(
+            SyncRun(connection_id=ctx.connection_id, channel=channel)
+        )
+        await session.flush()
+        run_id = run.id
+    try:
+        if channel == "chat":
+            await _sync_chats(runtime, ctx, client, figures, full=full)
+        else:
+            await _sync_dated(runtime, ctx, client, channel, figures, full=full)
+            if channel == "review":
+                await _sync_review_archive(runtime, ctx, client, figures, full=full)
+        figures.status = "ok"
+    except Exception as exc:  # recorded on the run and the cabinet; other channels go on
+        log.warning("sync of cabinet %s channel %s failed: %s", ctx.connection_id, channel, exc)
+        figures.status = "error"
+        figures.error_message = describe_sync_error(exc, channel)
+    if stats is not None:
+        figures.rate_limited_wait_s = stats.rate_limit_wait_s - waited_before
+    async with unit_of_work(runtime.sessionmaker) as session:
+        run = await SyncRunRepository(session, ctx.seller_id).get(run_id)
+        run.status = figures.status
+        run.finished_at = utcnow()
+        run.fetched, run.created, run.updated = figures.fetched, figures.created, figures.updated
+        run.skipped, run.errors = figures.skipped, figures.errors
+        run.rate_limited_wait_s = round(figures.rate_limited_wait_s, 3)
+        run.duration_ms = int((time.monotonic() - started) * 1000)
+        run.error_message = figures.error_message
+        run.malformed_samples = {"items": figures.samples} if figures.samples else {}
+
+
+def _normalise_all(
+    items: Sequence[Any], normalise: Any, figures: ChannelFigures
+) -> list[NormalisedItem]:
+    out = []
+    for item in items:
+        try:
+            out.append(normalise(item))
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            figures.malformed(item.model_dump(mode="json", by_alias=True), repr(exc))
+    return out
+
+
+def _record_invalid(invalid: Sequence[InvalidItem], figures: ChannelFigures) -> None:
+    for bad in invalid:
+        figures.malformed(bad.raw, bad.error)
+
+
+async def _sync_dated(
+    runtime: Runtime,
+    ctx: IngestContext,
+    client: MarketplaceClient,
+    channel: str,
+    figures: ChannelFigures,
+    *,
+    full: bool,
+) -> None:
+    """Reviews and questions: date windows from the watermark (minus overlap) to now."""
+    async with unit_of_work(runtime.sessionmaker) as session:
+        state = await SyncStateRepository(session, ctx.seller_id).for_channel(
+            ctx.connection_id, channel
+        )
+        watermark = state.watermark
+    date_from = HISTORY_START if full or watermark is None else ensure_utc(watermark) - OVERLAP
+    normalise = normalise_feedback if channel == "review" else normalise_question
+    walker = client.walk(WB_CHANNEL[channel], date_from=max(date_from, HISTORY_START))
+    async for page in walker.pages():
+        figures.fetched += len(page.items) + len(page.invalid)
+        _record_invalid(page.invalid, figures)
+        items = _normalise_all(page.items, normalise, figures)
+        async with unit_of_work(runtime.sessionmaker) as session:
+            batch = await ingest_batch(session, ctx, channel, items)
+            figures.add(batch)
+            if page.watermark is not None:
+                state = await SyncStateRepository(session, ctx.seller_id).for_channel(
+                    ctx.connection_id, channel
+                )
+                old = ensure_utc(state.watermark) if state.watermark else None
+                state.watermark = max(page.watermark, old) if old else page.watermark
+                state.backfill_done = True
+            if batch.created or batch.updated:
+                _publish(session, runtime, ctx.seller_id, _event(channel, batch))
+
+
+ARCHIVE_STATE = "review_archive"
+ARCHIVE_TAKE = 5000
+
+
+async def _sync_review_archive(
+    runtime: Runtime,
+    ctx: IngestContext,
+    client: MarketplaceClient,
+    figures: ChannelFigures,
+    *,
+    full: bool,
+) -> None:
+    """Old unanswered reviews live only in WB's archive: read it once, for history.
+
+    Answered archive items are skipped here: the answered date walk already brings them.
+    The skip offset is the resume point, committed with each page.
+    """
+    list_archive = getattr(client, "list_archived_feedbacks", None)
+    if list_archive is None:
+        return
+    async with unit_of_work(runtime.sessionmaker) as session:
+        state = await SyncStateRepository(session, ctx.seller_id).for_channel(
+            ctx.connection_id, ARCHIVE_STATE
+        )
+        if state.backfill_done and not full:
+            return
+        skip = 0 if full or not state.cursor else int(state.cursor)
+    while True:
+        page = await list_archive(take=ARCHIVE_TAKE, skip=skip, order="dateAsc")
+        figures.fetched += page.size
+        _record_invalid(page.invalid, figures)
+        fresh = [item for item in page.items if not item.is_answered]
+        items = _normalise_all(fresh, normalise_feedback, figures)
+        for item in items:
+            item.archived = True
+        skip += page.size
+        async with unit_of_work(runtime.sessionmaker) as session:
+            batch = await ingest_batch(session, ctx, "review", items)
+            figures.add(batch)
+            state = await SyncStateRepository(session, ctx.seller_id).for_channel(
+                ctx.connection_id, ARCHIVE_STATE
+            )
+            state.cursor = str(skip)
+            state.backfill_done = page.size < ARCHIVE_TAKE
+        if page.size < ARCHIVE_TAKE:
+            return
+
+
+def _event(channel: str, batch: BatchResult) -> dict[str, Any]:
+    return {
+        "type": "interactions.synced",
+        "channel": channel,
+        "created": batch.created,
+        "updated": batch.updated,
+    }
+
+
+async def _sync_chats(
+    runtime: Runtime,
+    ctx: IngestContext,
+    client: MarketplaceClient,
+    figures: ChannelFigures,
+    *,
+    full: bool,
+) -> None:
+    """Chat list (reply signatures, cards), then the events feed from the saved cursor."""
+    async with unit_of_work(runtime.sessionmaker) as session:
+        state = await SyncStateRepository(session, ctx.seller_id).for_channel(
+            ctx.connection_id, "chat"
+        )
+        cursor = None if full or not state.cursor else int(state.cursor)
+    listing = await client.list_chats()
+    figures.fetched += listing.size
+    _record_invalid(listing.invalid, figures)
+    async with unit_of_work(runtime.sessionmaker) as session:
+        threads, existing = await _load_threads(session, ctx, [c.chat_id for c in listing.items])
+        for chat in listing.items:
+            threads[chat.chat_id].apply_listing(chat)
+        batch = await ingest_batch(
+            session, ctx, "chat", [normalise_chat(t) for t in threads.values()], existing=existing
+        )
+        figures.add(batch)
+    async for events in client.iter_chat_events(cursor):
+        figures.fetched += events.size
+        _record_invalid(events.invalid, figures)
+        async with unit_of_work(runtime.sessionmaker) as session:
+            batch = await _ingest_events(session, ctx, events.items, figures)
+            figures.add(batch)
+            state = await SyncStateRepository(session, ctx.seller_id).for_channel(
+                ctx.connection_id, "chat"
+            )
+            if events.next is not None:
+                state.cursor = str(events.next)
+            if batch.created or batch.updated:
+                _publish(session, runtime, ctx.seller_id, _event("chat", batch))
+
+
+async def _load_threads(
+    session: Any, ctx: IngestContext, chat_ids: Sequence[str]
+) -> tuple[dict[str, ChatThread], dict[str, Any]]:
+    repo = IngestionRepository(session, ctx.seller_id)
+    existing = await repo.existing(ctx.marketplace, "chat", list(dict.fromkeys(chat_ids)))
+    threads = {
+        chat_id: ChatThread.from_extra(
+            chat_id, existing[chat_id].extra_data if chat_id in existing else None
+        )
+        for chat_id in dict.fromkeys(chat_ids)
+    }
+    return threads, existing
+
+
+async def _ingest_events(
+    session: Any, ctx: IngestContext, events: Sequence[ChatEvent], figures: ChannelFigures
+) -> BatchResult:
+    ordered = sorted(events, key=lambda e: e.add_timestamp)
+    threads, existing = await _load_threads(session, ctx, [e.chat_id for e in ordered])
+    for event in ordered:
+        threads[event.chat_id].apply_event(event)
+    items = [normalise_chat(t) for t in threads.values()]
+    batch = await ingest_batch(session, ctx, "chat", items, existing=existing)
+    repo = IngestionRepository(session, ctx.seller_id)
+    ids = await repo.ids_for(ctx.marketplace, "chat", list(threads))
+    rows = []
+    for event in ordered:
+        try:
+            rows.append({**chat_message_row(event), "interaction_id": ids[event.chat_id]})
+        except (ValueError, TypeError, KeyError) as exc:
+            figures.malformed(event.model_dump(mode="json", by_alias=True), repr(exc))
+    await repo.add_chat_messages(rows)
+    return batch
+
+
+async def _finish(runtime: Runtime, seller_id: int, connection_id: int, report: SyncReport) -> None:
+    errors = [f.error_message for f in report.channels.values() if f.error_message]
+    async with unit_of_work(runtime.sessionmaker) as session:
+        cabinet = await ConnectionRepository(session, seller_id).find(connection_id)
+        if cabinet is None:  # removed while syncing
+            return
+        now = utcnow()
+        cabinet.sync_status = "error" if errors else "ok"
+        cabinet.sync_error = errors[0] if errors else None
+        cabinet.sync_started_at = None
+        cabinet.last_sync_at = now
+        _publish(
+            session, runtime, seller_id, {"type": "cabinet.synced", "cabinet_id": connection_id}
+        )
+
+
+def effective_status(
+    cabinet: MarketplaceConnection, now: datetime | None = None
+) -> tuple[str, str | None]:
+    """(status, error) as the seller should see them: a stale "syncing" is an error."""
+    now = now or utcnow()
+    if (
+        cabinet.sync_status == "syncing"
+        and cabinet.sync_started_at is not None
+        and now - ensure_utc(cabinet.sync_started_at) > STALE_AFTER
+    ):
+        return "error", STALE_MESSAGE
+    return cabinet.sync_status, cabinet.sync_error
+
+
+async def expire_stale_syncs(runtime: Runtime) -> int:
+    """Turn interrupted "syncing" cabinets into errors (called by the scheduler)."""
+    from sqlalchemy import update
+
+    cutoff = utcnow() - STALE_AFTER
+    async with unit_of_work(runtime.sessionmaker) as session:
+        result = await session.execute(
+            update(MarketplaceConnection)
+            .where(
+                MarketplaceConnection.sync_status == "syncing",
+                MarketplaceConnection.sync_started_at < cutoff,
+            )
+            .values(sync_status="error", sync_error=STALE_MESSAGE)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+__all__ = [
+    "CHANNELS",
+    "ChannelFigures",
+    "SyncReport",
+    "after_commit",
+    "effective_status",
+    "expire_stale_syncs",
+    "sync_cabinet",
+]
