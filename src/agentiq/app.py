@@ -8,6 +8,7 @@ import importlib.util
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI
 
@@ -48,8 +49,8 @@ SERVICE_MODULES = (
 )
 
 
-def _optional_modules(names: tuple[str, ...]) -> list[object]:
-    found = []
+def _optional_modules(names: tuple[str, ...]) -> list[Any]:
+    found: list[Any] = []
     for name in names:
         try:
             spec = importlib.util.find_spec(name)
@@ -82,14 +83,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await asyncio.to_thread(upgrade, settings.database_url)
         started = []
         for module in _optional_modules(SERVICE_MODULES):
-            await module.start(app, runtime)  # type: ignore[attr-defined]
+            await module.start(app, runtime)
             started.append(module)
         log.info("AgentIQ %s started (%s)", __version__, settings.environment.value)
         try:
             yield
         finally:
             for module in reversed(started):
-                await module.stop(app, runtime)  # type: ignore[attr-defined]
+                await module.stop(app, runtime)
     finally:
         await close_http_client()
         await runtime.close()
@@ -112,7 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (ops_router, auth_router, cabinets_router):
         app.include_router(router)
     for module in _optional_modules(ROUTER_MODULES):
-        app.include_router(module.router)  # type: ignore[attr-defined]
+        app.include_router(module.router)
         if hasattr(module, "install"):  # e.g. the UI registers its error page renderer
             module.install(app)
     mount_static(app)

@@ -9,12 +9,12 @@ from typing import TypeVar
 
 import click
 
-from agentiq.config import SettingsError, get_settings
+from agentiq.config import Settings, SettingsError, get_settings
 
 T = TypeVar("T")
 
 
-def _settings_or_exit():  # type: ignore[no-untyped-def]
+def _settings_or_exit() -> Settings:
     try:
         return get_settings()
     except SettingsError as exc:
@@ -22,7 +22,7 @@ def _settings_or_exit():  # type: ignore[no-untyped-def]
         sys.exit(2)
 
 
-def _preflight_or_exit(settings):  # type: ignore[no-untyped-def]
+def _preflight_or_exit(settings: Settings) -> None:
     """Refuse to start with a sentence, not a traceback, when the database is unreachable."""
     from agentiq.app import check_database
     from agentiq.runtime import build_runtime
@@ -42,7 +42,10 @@ def _preflight_or_exit(settings):  # type: ignore[no-untyped-def]
 
 
 def _run(factory: Callable[[], Awaitable[T]]) -> T:
-    return asyncio.run(factory())  # type: ignore[arg-type]
+    async def main() -> T:
+        return await factory()
+
+    return asyncio.run(main())
 
 
 @click.group()

@@ -30,13 +30,14 @@ class TenantRepository(Generic[ModelT]):
         return select(self.model).where(self.model.seller_id == self.seller_id)  # type: ignore[attr-defined]
 
     async def get(self, id_: int) -> ModelT:
-        row = await self.session.scalar(self.scoped().where(self.model.id == id_))  # type: ignore[attr-defined]
+        row = await self.find(id_)
         if row is None:
             raise NotFound(self.not_found_message)
         return row
 
     async def find(self, id_: int) -> ModelT | None:
-        return await self.session.scalar(self.scoped().where(self.model.id == id_))  # type: ignore[attr-defined]
+        stmt = self.scoped().where(self.model.id == id_)  # type: ignore[attr-defined]
+        return (await self.session.scalars(stmt)).first()
 
     async def list(
         self, *criteria: Any, order_by: Any = None, limit: int | None = None

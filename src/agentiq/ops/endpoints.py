@@ -22,7 +22,7 @@ async def health(runtime: RuntimeDep) -> JSONResponse:
         checks["database"] = f"down: {type(exc).__name__}"
     if runtime.redis is not None:
         try:
-            await asyncio.wait_for(runtime.redis.ping(), timeout=3)  # type: ignore[misc]
+            await asyncio.wait_for(runtime.redis.ping(), timeout=3)
             checks["redis"] = "ok"
         except Exception as exc:
             checks["redis"] = f"down: {type(exc).__name__}"
