@@ -140,3 +140,35 @@ async def test_walker_rejects_nothing_on_empty_range(fast_wb, http) -> None:
         await wb.list_feedbacks(is_answered=True, take=5001, skip=0)
     with pytest.raises(ValueError):
         await wb.list_questions(is_answered=True, take=5000, skip=5001)
+
+
+async def test_stale_count_restarts_from_last_date(fast_wb, http) -> None:
+    """Items answered mid-walk make the answered count stale; paging then hits the skip cap
+    and the walker must restart from the last item's date without losing anything."""
+    emulator = fast_wb.emulator
+    seller = fast_wb.emulator.add_seller(seed=46, feedbacks=3000, questions=10, chats=1)
+    state = emulator.seller(seller.seller_id)
+    wb = make_client(fast_wb, seller.token, http)
+    truth = listed_feedback_ids(fast_wb, seller.seller_id)
+    small = PagingLimits(max_take=50, max_skip=100, max_take_plus_skip=None)  # capacity 150
+    walker = walk_feedbacks(wb, date_from=EPOCH, take=50, limits=small, prefetch=0)
+    seen: set[str] = set()
+    answered_windows: set[tuple[datetime, datetime]] = set()
+    async for page in walker.pages():
+        seen |= {item.id for item in page.items}
+        window = (page.window_from, page.window_to)
+        if not page.is_answered and page.items and window not in answered_windows:
+            # WB changes under our feet: every open feedback of this window gets answered
+            # before the walker reads the answered side of the window.
+            answered_windows.add(window)
+            listing = await wb.list_feedbacks(
+                is_answered=False,
+                take=5000,
+                skip=0,
+                date_from=page.window_from,
+                date_to=page.window_to,
+            )
+            for item in listing.items:
+                emulator.answer_feedback(state, item.id, "Спасибо за отзыв!")
+    assert walker.stats.restarts >= 1
+    assert seen == truth

@@ -232,6 +232,7 @@ def walk_feedbacks(
     answered_states: Sequence[bool] = (False, True),
     take: int = 5000,
     limits: PagingLimits | None = None,
+    prefetch: int = 1,
 ) -> WindowWalker[Feedback]:
     return WindowWalker(
         client,
@@ -241,6 +242,7 @@ def walk_feedbacks(
         answered_states=answered_states,
         take=take,
         limits=limits,
+        prefetch=prefetch,
     )
 
 
@@ -252,6 +254,7 @@ def walk_questions(
     answered_states: Sequence[bool] = (False, True),
     take: int = 5000,
     limits: PagingLimits | None = None,
+    prefetch: int = 1,
 ) -> WindowWalker[Question]:
     return WindowWalker(
         client,
@@ -261,6 +264,7 @@ def walk_questions(
         answered_states=answered_states,
         take=take,
         limits=limits,
+        prefetch=prefetch,
     )
 
 
