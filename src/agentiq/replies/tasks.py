@@ -1,0 +1,52 @@
+"""Drivers call these: the embedded scheduler every ~2 s, Celery beat in production."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+
+from agentiq.db import unit_of_work
+from agentiq.kit.time import utcnow
+from agentiq.replies.dispatcher import DispatchConfig, process
+from agentiq.replies.repository import due_ids
+from agentiq.runtime import Runtime
+
+log = logging.getLogger(__name__)
+_IMMEDIATE_KEY = "replies_immediate_dispatch"
+
+
+async def dispatch_due(
+    runtime: Runtime, *, limit: int = 50, config: DispatchConfig | None = None
+) -> dict[str, int]:
+    """Send every due outbox row (up to `limit`); returns how many ended in each state.
+
+    Safe to run in any number of workers at once: each row is claimed by compare-and-set.
+    """
+    config = config or DispatchConfig(lease_s=max(120.0, runtime.settings.wb_timeout_s * 3))
+    async with unit_of_work(runtime.sessionmaker) as session:
+        ids = await due_ids(session, utcnow(), limit)
+    outcomes: Counter[str] = Counter()
+    for outbox_id in ids:
+        state = await process(runtime, outbox_id, config)
+        if state is not None:
+            outcomes[state] += 1
+    return dict(outcomes)
+
+
+def dispatch_soon(runtime: Runtime) -> None:
+    """Embedded default: start a dispatch pass now instead of waiting for the next tick.
+
+    Called after commit; one pass at a time per process, the scheduler covers the rest.
+    """
+    running: asyncio.Task[object] | None = runtime.extras.get(_IMMEDIATE_KEY)
+    if running is not None and not running.done():
+        return
+
+    async def _run() -> None:
+        try:
+            await dispatch_due(runtime)
+        except Exception:
+            log.exception("immediate reply dispatch failed; the scheduler will retry")
+
+    runtime.extras[_IMMEDIATE_KEY] = asyncio.get_running_loop().create_task(_run())

@@ -1,0 +1,1 @@
+"""Per-seller settings changed at run time: AI assistant, auto-answer, reply window."""

@@ -1,0 +1,137 @@
+"""Read and change a seller's AI, auto-answer and reply-window settings.
+
+Stored in `runtime_settings` so they change without a restart; env settings (AGENTIQ_LLM_*)
+are the defaults for anything the seller has not set. The LLM key lives only encrypted in
+`value_encrypted` and is never returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentiq.drafting.context import Address, SellerAISettings, Tone
+from agentiq.drafting.llm import LLMConfig
+from agentiq.runtime import Runtime
+from agentiq.settings.repository import RuntimeSettingRepository
+from agentiq.settings.schemas import (
+    DEFAULT_PENDING_MINUTES,
+    AISettingsIn,
+    AISettingsOut,
+    AutoAnswerSettings,
+)
+
+AI_NAMESPACE, AI_KEY = "ai", "assistant"
+REPLIES_NAMESPACE, AUTO_ANSWER_KEY = "replies", "auto_answer"
+
+
+@dataclass(frozen=True)
+class ResolvedAISettings:
+    """Everything a draft or a reply needs from the seller's AI settings, defaults applied."""
+
+    view: AISettingsOut
+    api_key: str | None
+
+    @property
+    def drafting(self) -> SellerAISettings:
+        v = self.view
+        return SellerAISettings(
+            tone=cast(Tone, v.tone),
+            address=cast(Address, v.address),
+            signature=v.signature or None,
+            avoid_topics=tuple(v.avoid_topics),
+            suggest_promo=v.suggest_promo,
+            promo_code=v.promo_code or None,
+        )
+
+    def llm_config(self, runtime: Runtime) -> LLMConfig | None:
+        """None when the seller turned the LLM off or no key is known: use the built-in drafter."""
+        if not self.view.enabled or not self.api_key:
+            return None
+        return LLMConfig(
+            base_url=self.view.base_url,
+            model=self.view.model,
+            api_key=self.api_key,
+            timeout_s=runtime.settings.llm_timeout_s,
+        )
+
+
+async def load_ai_settings(
+    session: AsyncSession, runtime: Runtime, seller_id: int
+) -> ResolvedAISettings:
+    row = await RuntimeSettingRepository(session, seller_id).entry(AI_NAMESPACE, AI_KEY)
+    stored: dict[str, Any] = dict(row.value) if row is not None else {}
+    env = runtime.settings
+    api_key: str | None = None
+    if row is not None and row.value_encrypted:
+        api_key = runtime.secrets.decrypt(row.value_encrypted)
+    elif not stored.get("key_removed"):
+        api_key = env.llm_api_key
+    view = AISettingsOut(
+        # The LLM is on by default only when the environment provides a key.
+        enabled=bool(stored.get("enabled", env.llm_api_key is not None)),
+        provider=str(stored.get("provider", "deepseek")),
+        base_url=str(stored.get("base_url", env.llm_base_url)),
+        model=str(stored.get("model", env.llm_model)),
+        has_key=bool(api_key),
+        tone=stored.get("tone", "friendly"),
+        address=stored.get("address", "Вы"),
+        signature=stored.get("signature"),
+        avoid_topics=list(stored.get("avoid_topics", [])),
+        suggest_promo=bool(stored.get("suggest_promo", False)),
+        promo_code=stored.get("promo_code"),
+        reply_pending_minutes=int(stored.get("reply_pending_minutes", DEFAULT_PENDING_MINUTES)),
+    )
+    return ResolvedAISettings(view=view, api_key=api_key)
+
+
+async def update_ai_settings(
+    session: AsyncSession, runtime: Runtime, seller_id: int, changes: AISettingsIn
+) -> AISettingsOut:
+    row = await RuntimeSettingRepository(session, seller_id).entry_or_new(AI_NAMESPACE, AI_KEY)
+    value = dict(row.value or {})
+    fields = changes.model_dump(exclude_unset=True)
+    api_key = fields.pop("api_key", None)
+    if "avoid_topics" in fields and fields["avoid_topics"] is not None:
+        fields["avoid_topics"] = [t.strip() for t in fields["avoid_topics"] if t.strip()]
+    value.update({k: v for k, v in fields.items() if v is not None or k in _NULLABLE})
+    if api_key is not None:
+        key = api_key.strip()
+        row.value_encrypted = runtime.secrets.encrypt(key) if key else None
+        # An explicit removal must not fall back to the environment's key.
+        value["key_removed"] = not key
+    row.value = value  # a new dict so the JSON column is marked dirty
+    await session.flush()
+    return (await load_ai_settings(session, runtime, seller_id)).view
+
+
+_NULLABLE = {"signature", "promo_code"}
+
+
+async def load_auto_answer(session: AsyncSession, seller_id: int) -> AutoAnswerSettings:
+    row = await RuntimeSettingRepository(session, seller_id).entry(
+        REPLIES_NAMESPACE, AUTO_ANSWER_KEY
+    )
+    return AutoAnswerSettings.model_validate(row.value if row is not None else {})
+
+
+async def update_auto_answer(
+    session: AsyncSession, seller_id: int, settings: AutoAnswerSettings
+) -> AutoAnswerSettings:
+    from agentiq.kit.errors import ValidationFailed
+
+    if settings.min_delay_s > settings.max_delay_s:
+        message = "Минимальная задержка не может быть больше максимальной"
+        raise ValidationFailed(message, details={"min_delay_s": message})
+    for rule in settings.rules:
+        if rule.min_rating > rule.max_rating:
+            message = "Минимальная оценка не может быть больше максимальной"
+            raise ValidationFailed(message, details={"rules": message})
+    row = await RuntimeSettingRepository(session, seller_id).entry_or_new(
+        REPLIES_NAMESPACE, AUTO_ANSWER_KEY
+    )
+    row.value = settings.model_dump()
+    await session.flush()
+    return settings
