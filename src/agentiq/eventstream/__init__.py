@@ -1,0 +1,1 @@
+"""Live updates: small signals published after commit, streamed to the seller over SSE."""

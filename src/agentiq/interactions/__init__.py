@@ -1,0 +1,1 @@
+"""The operator inbox: list/filter/search queries, item detail, actions, timeline."""
