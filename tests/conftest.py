@@ -173,6 +173,25 @@ async def register(
     return data
 
 
+def wb_like_token(
+    *, categories_bits: int = (1 << 7) | (1 << 9), acc: int = 3, days: int = 90
+) -> str:
+    """A token shaped like WB's (payload fields acc, s, sid, exp), signed with a test key."""
+    import time
+
+    import jwt
+
+    payload = {
+        "acc": acc,
+        "for": "self",
+        "s": categories_bits,
+        "sid": str(uuid.uuid4()),
+        "id": str(uuid.uuid4()),
+        "exp": int(time.time()) + days * 86400,
+    }
+    return jwt.encode(payload, "not-a-wb-key-" + "k" * 32, algorithm="HS256")
+
+
 def sync_engine_for(url: str):  # type: ignore[no-untyped-def]
     """A plain synchronous engine for assertions on raw database contents."""
     if url.startswith("sqlite"):
@@ -180,4 +199,12 @@ def sync_engine_for(url: str):  # type: ignore[no-untyped-def]
     return create_sync_engine(_sync_pg_url(url))
 
 
-__all__ = ["CSRF", "TEST_PG_URL", "TEST_REDIS_URL", "browser_client", "register", "text"]
+__all__ = [
+    "CSRF",
+    "TEST_PG_URL",
+    "TEST_REDIS_URL",
+    "browser_client",
+    "register",
+    "text",
+    "wb_like_token",
+]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from agentiq.kit.time import utcnow
 from agentiq.models import ApiToken, Interaction, MarketplaceConnection, Membership, User
-from tests.conftest import browser_client, register
+from tests.conftest import browser_client, register, wb_like_token
 
 MARKER = "ЧУЖОЙ-МАРКЕР-A"
 # Routes that take no tenant object (public pages, the caller's own account) are exempt.
@@ -25,7 +25,9 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
     """Create one object of every kind for seller A; map path-parameter names to their ids."""
     async with browser_client(app) as a:
         ids = await register(a, "owner-a@example.com", f"Продавец {MARKER}")
-        cabinet = await a.post("/api/settings/cabinets", json={"name": MARKER, "token": "x" * 40})
+        cabinet = await a.post(
+            "/api/settings/cabinets", json={"name": MARKER, "token": wb_like_token()}
+        )
         token = await a.post("/api/auth/tokens", json={"name": MARKER})
         await a.post("/api/auth/members", json={"email": "operator-a@example.com"})
     runtime = app.state.runtime

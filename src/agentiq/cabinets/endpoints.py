@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from agentiq.cabinets import service
+from agentiq.cabinets import check, service
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.cabinets.schemas import CabinetCreate, CabinetOut, CabinetRename
 from agentiq.deps import CurrentPrincipal, DbSession, OwnerPrincipal, RuntimeDep
@@ -30,6 +30,15 @@ async def add_cabinet(
         token=body.token,
         is_sandbox=body.is_sandbox,
     )
+    return CabinetOut.model_validate(cabinet)
+
+
+@router.post("/{cabinet_id}/check", response_model=CabinetOut)
+async def check_cabinet(
+    cabinet_id: int, principal: CurrentPrincipal, db: DbSession, runtime: RuntimeDep
+) -> CabinetOut:
+    """Ping WB with the cabinet's token; the result is kept on the cabinet in Russian."""
+    cabinet = await check.check_cabinet(db, runtime, principal.seller_id, cabinet_id)
     return CabinetOut.model_validate(cabinet)
 
 

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentiq.cabinets.check import inspect_token, offline_summary
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.kit.crypto import SecretBox
 from agentiq.kit.errors import ValidationFailed
+from agentiq.marketplaces.wb.token import TokenMalformed
 from agentiq.models import MarketplaceConnection
-
-# Filled in by the WB connector: inspects a token (type, categories, expiry) offline.
-TokenInspector = Callable[[str], dict[str, Any]]
-_inspectors: list[TokenInspector] = []
-
-
-def register_token_inspector(inspector: TokenInspector) -> None:
-    _inspectors.append(inspector)
-
-
-def _inspect(token: str) -> dict[str, Any]:
-    for inspector in _inspectors:
-        return inspector(token)
-    return {}
 
 
 async def add_cabinet(
@@ -44,13 +29,16 @@ async def add_cabinet(
     if len(token) < 10 or any(ch.isspace() for ch in token):
         message = "Токен выглядит неполным: скопируйте его из кабинета WB целиком"
         raise ValidationFailed(message, details={"token": message})
-    info = _inspect(token)
+    try:
+        info = inspect_token(token)
+    except TokenMalformed as exc:
+        raise ValidationFailed(exc.message, details={"token": exc.message}) from None
     cabinet = MarketplaceConnection(
         name=name[:200],
         token_encrypted=secrets.encrypt(token),
-        token_type=str(info.get("token_type", "unknown")),
-        token_expires_at=info.get("expires_at"),
-        token_check=info.get("summary", {}),
+        token_type=info.token_type,
+        token_expires_at=info.expires_at,
+        token_check=offline_summary(info),
         is_sandbox=is_sandbox,
         is_demo=is_demo,
     )
@@ -80,6 +68,3 @@ async def remove_cabinet(session: AsyncSession, seller_id: int, cabinet_id: int)
 def cabinet_token(secrets: SecretBox, cabinet: MarketplaceConnection) -> str:
     """The plain token, for the WB client only; never log or return it."""
     return secrets.decrypt(cabinet.token_encrypted)
-
-
-AfterAdd = Callable[[MarketplaceConnection], Awaitable[None]]
