@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import CSRF, browser_client
+from tests.conftest import CSRF, browser_client, wb_like_token
 from tests.web.conftest import form, signed_in
 
 
@@ -96,7 +96,7 @@ async def test_cabinet_add_rename_remove_never_shows_token(app: object) -> None:
         await signed_in(client, "own@example.ru")
         bad = await client.post("/settings/connections", data=form(name="X", token="short"))
         assert bad.status_code == 422 and 'id="token-error"' in bad.text
-        token = "wb-secret-token-0123456789"
+        token = wb_like_token()
         added = await client.post(
             "/settings/connections", data=form(name="Основной", token=token, is_sandbox="true")
         )
@@ -116,7 +116,7 @@ async def test_cabinet_add_rename_remove_never_shows_token(app: object) -> None:
 async def test_another_sellers_cabinet_is_404(app: object) -> None:
     async with plain(app) as owner, plain(app) as stranger:
         await signed_in(owner, "a@example.ru")
-        await owner.post("/settings/connections", data=form(name="A", token="a-token-0123456789"))
+        await owner.post("/settings/connections", data=form(name="A", token=wb_like_token()))
         page = await owner.get("/settings/connections")
         cabinet_id = int(page.text.split('id="cabinet-')[1].split('"')[0])
         await signed_in(stranger, "b@example.ru")

@@ -15,7 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from agentiq.web import formatting
+from agentiq.web import formatting, views
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Blocks(directory=TEMPLATES_DIR)
@@ -23,6 +23,12 @@ templates.env.filters["ago"] = formatting.ago
 templates.env.filters["dt"] = formatting.short_datetime
 templates.env.filters["sla"] = formatting.sla_badge
 templates.env.globals["now"] = datetime.now
+templates.env.globals["labels"] = {
+    "channels": views.CHANNELS,
+    "icons": views.CHANNEL_ICONS,
+    "priorities": views.PRIORITIES,
+    "sources": views.SOURCES,
+}
 
 
 def is_htmx(request: Request) -> bool:

@@ -47,8 +47,11 @@ class CabinetView:
 
 def _checks(token_check: dict[str, Any]) -> list[str]:
     """Whatever the connector found about the token, as short Russian phrases."""
+    token_check = token_check or {}
+    if isinstance(token_check.get("lines"), list):
+        return [str(line) for line in token_check["lines"]]
     lines: list[str] = []
-    for key, value in (token_check or {}).items():
+    for key, value in token_check.items():
         if isinstance(value, bool):
             lines.append(f"{key}: {'да' if value else 'нет'}")
         elif isinstance(value, list | tuple):
@@ -72,3 +75,136 @@ def cabinet_view(row: MarketplaceConnection) -> CabinetView:
         sync_error=row.sync_error,
         last_sync_at=row.last_sync_at,
     )
+
+
+# --- inbox ---------------------------------------------------------------------------------
+
+CHANNELS = {"review": "Отзыв", "question": "Вопрос", "chat": "Чат"}
+CHANNEL_ICONS = {"review": "★", "question": "?", "chat": "💬"}
+# WB's limits on an answer's length, per channel.
+REPLY_LIMITS = {"review": 5000, "question": 5000, "chat": 1000}
+PRIORITIES = {"urgent": "Срочно", "high": "Высокий", "normal": "Обычный", "low": "Низкий"}
+SOURCES = {"wb_api": "WB API", "demo": "Демо", "fallback": "Fallback"}
+STATUSES = {"open": "Открыт", "responded": "Отвечен", "closed": "Закрыт"}
+OUTBOX_STATES = {
+    "pending": "в очереди на отправку",
+    "sending": "отправляется",
+    "sent": "отправлен, на модерации",
+    "published": "опубликован",
+    "stored": "сохранён (песочница, не отправлялся)",
+    "failed": "не отправлен",
+    "unknown": "статус уточняется",
+}
+REPLY_STATES = {
+    "pending": "на модерации",
+    "moderation": "на модерации",
+    "published": "опубликован",
+    "rejected": "отклонён модерацией",
+    "wbRu": "опубликован",
+    "none": "",
+}
+INTENTS = {
+    "defect": "брак",
+    "size": "размер",
+    "delivery": "доставка",
+    "return": "возврат",
+    "quality": "качество",
+    "availability": "наличие",
+    "compatibility": "совместимость",
+    "usage": "как пользоваться",
+    "spec": "характеристики",
+    "wrong_item": "не тот товар",
+    "gratitude": "благодарность",
+    "other": "другое",
+}
+EVENT_KINDS = {
+    "note": "Заметка",
+    "assigned": "Назначено",
+    "viewed": "Просмотрено",
+    "closed": "Закрыто",
+    "reopened": "Открыто снова",
+    "draft_generated": "Черновик",
+    "reply_sent": "Ответ отправлен",
+}
+
+
+def wb_url(nm_id: int | None) -> str | None:
+    return f"https://www.wildberries.ru/catalog/{nm_id}/detail.aspx" if nm_id else None
+
+
+def item_view(detail: Any) -> dict[str, Any]:
+    """Everything the item pane shows that needs a decision (labels, limits, states)."""
+    item = detail.item
+    extra = item.extra_data or {}
+    last_reply = extra.get("last_reply") or {}
+    draft = detail.latest_draft
+    last_draft = extra.get("last_draft") or {}
+    context_used = (draft.context_used if draft else last_draft.get("context_used")) or {}
+    warnings = (draft.warnings if draft else last_draft.get("warnings")) or {}
+    outbox = detail.outbox
+    chat = extra.get("chat") or {}
+    return {
+        "channel_label": CHANNELS.get(item.channel, item.channel),
+        "icon": CHANNEL_ICONS.get(item.channel, "•"),
+        "limit": REPLY_LIMITS.get(item.channel, 1000),
+        "priority_label": PRIORITIES.get(item.priority, item.priority),
+        "status_label": STATUSES.get(item.status, item.status),
+        "source_label": SOURCES.get(item.source, item.source),
+        "intent_label": INTENTS.get(item.intent or "", item.intent or ""),
+        "product_name": item.product_name
+        or (detail.product.name if detail.product else None)
+        or extra.get("product_name")
+        or (chat.get("good_card") or {}).get("name"),
+        "wb_url": wb_url(item.nm_id),
+        "photos": [p for p in extra.get("photos") or [] if isinstance(p, str)][:8],
+        "video": extra.get("video"),
+        "order_status": extra.get("order_status"),
+        "size": extra.get("size"),
+        "last_reply": last_reply if last_reply.get("text") else None,
+        "last_reply_state": REPLY_STATES.get(
+            str(last_reply.get("state", "")), last_reply.get("state")
+        ),
+        "draft_text": draft.text if draft else last_draft.get("text"),
+        "draft_model": draft.model if draft else last_draft.get("model"),
+        "context_used": _context_words(context_used),
+        "warnings": _warning_lines(warnings),
+        "outbox_state": OUTBOX_STATES.get(outbox.state, outbox.state) if outbox else None,
+        "outbox_failed": bool(outbox and outbox.state in {"failed", "unknown"}),
+        "events": [{"label": EVENT_KINDS.get(e.kind, e.kind), "event": e} for e in detail.events],
+    }
+
+
+def _context_words(context: dict[str, Any]) -> list[str]:
+    """«учтено: …» — which pieces of context the draft used, in words."""
+    names = {
+        "product": "карточка товара",
+        "product_card": "карточка товара",
+        "earlier_answers": "прошлые ответы",
+        "history": "прошлые ответы",
+        "complaints": "частые жалобы",
+        "linked": "связанные обращения",
+        "settings": "настройки тона",
+        "tone": "тон",
+    }
+    words = []
+    for key, value in context.items():
+        if value in (None, False, [], {}, ""):
+            continue
+        words.append(names.get(key, key))
+    return list(dict.fromkeys(words))
+
+
+def _warning_lines(warnings: Any) -> list[str]:
+    if isinstance(warnings, dict):
+        items = warnings.get("items") or warnings.get("violations") or list(warnings.values())
+    else:
+        items = warnings or []
+    lines = []
+    for w in items:
+        if isinstance(w, dict):
+            lines.append(str(w.get("message_ru") or w.get("message") or w))
+        elif isinstance(w, list):
+            lines.extend(str(x.get("message_ru", x)) if isinstance(x, dict) else str(x) for x in w)
+        else:
+            lines.append(str(w))
+    return lines

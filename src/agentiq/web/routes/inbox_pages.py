@@ -1,16 +1,338 @@
-"""The inbox (being built): the home page after sign-in."""
+"""The inbox: list (tabs, queues, search, filters, endless scroll), item, actions, bulk.
+
+All inbox data comes from `agentiq.interactions.service`; this module only turns query
+strings and forms into its filters and calls, and picks the template block to render.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.datastructures import QueryParams
 
+from agentiq.auth.repository import AccountRepository
+from agentiq.cabinets.repository import CabinetRepository
+from agentiq.deps import CurrentPrincipal, DbSession, RuntimeDep
+from agentiq.interactions import service as inbox
+from agentiq.interactions.schemas import BulkIn, InboxFilter, InteractionDetail
+from agentiq.kit.errors import ValidationFailed
+from agentiq.web import integrations
 from agentiq.web.routes.common import Shell
-from agentiq.web.templating import render
+from agentiq.web.templating import is_htmx, redirect, render, target_block
+from agentiq.web.views import cabinet_view, item_view
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(prefix="/inbox", include_in_schema=False)
+PAGE_SIZE = 30
+FILTER_KEYS = ("channel", "queue", "q", "sort", "rating", "cabinet_id", "nm_id", "source")
 
 
-@router.get("/inbox")
-async def inbox(request: Request, shell: Shell) -> Response:
-    return render(request, "inbox.html", {**shell})
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def inbox_filter(
+    channel: str | None = None,
+    queue: str | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+    rating: list[str] | None = None,
+    cabinet_id: str | None = None,
+    nm_id: str | None = None,
+    source: str | None = None,
+) -> InboxFilter:
+    """Query-string values → the service's filter; unknown values fall back to defaults."""
+    values: dict[str, Any] = {
+        "channel": channel or None,
+        "queue": queue or "unanswered",
+        "q": (q or "").strip() or None,
+        "sort": sort or "priority",
+        "rating": tuple(sorted({int(r) for r in rating or [] if r.isdigit() and 1 <= int(r) <= 5})),
+        "cabinet_id": _int(cabinet_id),
+        "nm_id": _int(nm_id),
+        "source": source or None,
+    }
+    try:
+        return InboxFilter(**values)
+    except ValidationError:
+        safe = {k: v for k, v in values.items() if k not in {"channel", "queue", "sort", "source"}}
+        return InboxFilter(queue="unanswered", **safe)
+
+
+def filter_query(flt: InboxFilter, **override: Any) -> str:
+    """The query string that reproduces a filter (links, pagination, htmx re-fetches)."""
+    pairs: list[tuple[str, Any]] = []
+    data = flt.model_dump()
+    data.update(override)
+    for key in FILTER_KEYS:
+        value = data.get(key)
+        if key == "rating":
+            pairs.extend(("rating", r) for r in value or ())
+        elif value not in (None, "", ()):
+            pairs.append((key, value))
+    return urlencode(pairs)
+
+
+FilterQuery = Annotated[list[str] | None, Query()]
+
+
+def _filter_from(request: Request) -> InboxFilter:
+    return _filter_from_query(str(request.query_params))
+
+
+def _filter_from_query(query: str) -> InboxFilter:
+    params = QueryParams(query)
+    return inbox_filter(
+        channel=params.get("channel"),
+        queue=params.get("queue"),
+        q=params.get("q"),
+        sort=params.get("sort"),
+        rating=params.getlist("rating"),
+        cabinet_id=params.get("cabinet_id"),
+        nm_id=params.get("nm_id"),
+        source=params.get("source"),
+    )
+
+
+def _query_helpers(flt: InboxFilter) -> dict[str, Any]:
+    return {
+        "flt": flt,
+        "query": filter_query(flt),
+        "qs": lambda **override: filter_query(flt, **override),
+    }
+
+
+async def _list_context(
+    db: DbSession, principal: CurrentPrincipal, flt: InboxFilter, cursor: str | None
+) -> dict[str, Any]:
+    seller_id = principal.seller_id
+    resolved = flt.for_user(principal.user.id)
+    page = await inbox.list_interactions(db, seller_id, resolved, cursor=cursor, limit=PAGE_SIZE)
+    counts = await inbox.channel_counts(db, seller_id, resolved)
+    cabinets = [cabinet_view(c) for c in await CabinetRepository(db, seller_id).all()]
+    members = await AccountRepository(db).members(seller_id)
+    return {
+        **_query_helpers(flt),
+        "page": page,
+        "counts": counts.labels,
+        "cabinets": cabinets,
+        "demo": any(c.is_demo for c in cabinets),
+        "banner": [c for c in cabinets if c.is_syncing or c.sync_status == "error"],
+        "cursor": cursor,
+        "members": [{"id": u.id, "label": u.name or u.email} for _, u in members],
+    }
+
+
+async def _detail_context(
+    db: DbSession, principal: CurrentPrincipal, interaction_id: int
+) -> dict[str, Any]:
+    detail: InteractionDetail = await inbox.get_interaction_detail(
+        db, principal.seller_id, interaction_id
+    )
+    members = await AccountRepository(db).members(principal.seller_id)
+    return {
+        "detail": detail,
+        "item": item_view(detail),
+        "members": [{"id": u.id, "label": u.name or u.email} for _, u in members],
+        "draft_available": integrations.drafting_available(),
+        "reply_available": integrations.replies_available(),
+    }
+
+
+async def _page(
+    request: Request,
+    shell: dict[str, Any],
+    db: DbSession,
+    principal: CurrentPrincipal,
+    interaction_id: int | None,
+) -> Response:
+    flt = _filter_from(request)
+    cursor = request.query_params.get("cursor") or None
+    block = target_block(request, "inbox.html")
+    context: dict[str, Any] = {**shell, **_query_helpers(flt)}
+    if block != "item_pane":
+        context.update(await _list_context(db, principal, flt, cursor))
+    if interaction_id is not None and block in (None, "item_pane"):
+        context.update(await _detail_context(db, principal, interaction_id))
+    context["open_id"] = interaction_id
+    return render(request, "inbox.html", context, block=block)
+
+
+@router.get("")
+async def inbox_page(
+    request: Request, shell: Shell, db: DbSession, principal: CurrentPrincipal
+) -> Response:
+    return await _page(request, shell, db, principal, None)
+
+
+@router.get("/rows")
+async def more_rows(
+    request: Request, shell: Shell, db: DbSession, principal: CurrentPrincipal
+) -> Response:
+    """The next page of rows for endless scroll (the block that replaces the sentinel)."""
+    flt = _filter_from(request)
+    context = {
+        **shell,
+        **await _list_context(db, principal, flt, request.query_params.get("cursor")),
+    }
+    return render(request, "inbox.html", context, block="rows")
+
+
+@router.post("/bulk")
+async def bulk(
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    runtime: RuntimeDep,
+    action: Annotated[str, Form()],
+    ids: Annotated[list[int] | None, Form()] = None,
+    all_matching: Annotated[bool, Form()] = False,
+    user_id: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    form = await request.form()
+    flt = inbox_filter(
+        channel=str(form.get("f_channel") or "") or None,
+        queue=str(form.get("f_queue") or "") or None,
+        q=str(form.get("f_q") or "") or None,
+        sort=str(form.get("f_sort") or "") or None,
+        rating=[str(r) for r in form.getlist("f_rating")],
+        cabinet_id=str(form.get("f_cabinet_id") or "") or None,
+        nm_id=str(form.get("f_nm_id") or "") or None,
+        source=str(form.get("f_source") or "") or None,
+    )
+    if not all_matching and not ids:
+        raise ValidationFailed("Отметьте сообщения или «все по фильтру»")
+    try:
+        body = BulkIn(
+            action=action,
+            ids=None if all_matching else ids,
+            all_matching=all_matching,
+            filter=flt.for_user(principal.user.id) if all_matching else None,
+            user_id=_int(user_id),
+        )
+    except ValidationError:
+        raise ValidationFailed("Неизвестное действие") from None
+    await inbox.bulk_action(db, principal.seller_id, body, principal.user.id, runtime=runtime)
+    return redirect(request, "/inbox?" + filter_query(flt))
+
+
+# --- one item ----------------------------------------------------------------------------
+
+
+@router.get("/{interaction_id}")
+async def item_page(
+    request: Request,
+    interaction_id: int,
+    shell: Shell,
+    db: DbSession,
+    principal: CurrentPrincipal,
+) -> Response:
+    return await _page(request, shell, db, principal, interaction_id)
+
+
+@router.get("/{interaction_id}/messages")
+async def older_messages(
+    request: Request,
+    interaction_id: int,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    before_id: int | None = None,
+) -> Response:
+    page = await inbox.chat_messages_page(
+        db, principal.seller_id, interaction_id, before_id=before_id
+    )
+    context = {"messages": page, "interaction_id": interaction_id}
+    return render(request, "_chat_messages.html", context)
+
+
+async def _after_action(
+    request: Request,
+    shell: dict[str, Any],
+    db: DbSession,
+    principal: CurrentPrincipal,
+    item_id: int,
+) -> Response:
+    """htmx: the item pane re-rendered in place; without JS: back to the item (PRG)."""
+    if is_htmx(request):
+        current = request.headers.get("hx-current-url") or ""
+        flt = _filter_from_query(current.split("?", 1)[1] if "?" in current else "")
+        context = {
+            **shell,
+            **_query_helpers(flt),
+            **await _detail_context(db, principal, item_id),
+            "open_id": item_id,
+        }
+        response = render(request, "inbox.html", context, block="item_pane")
+        response.headers["HX-Trigger"] = "inbox-changed"
+        return response
+    back = request.headers.get("referer") or ""
+    query = back.split("?", 1)[1] if "?" in back else ""
+    return redirect(request, f"/inbox/{item_id}" + (f"?{query}" if query else ""))
+
+
+@router.post("/{interaction_id}/assign")
+async def assign(
+    request: Request,
+    interaction_id: int,
+    shell: Shell,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    runtime: RuntimeDep,
+    user_id: Annotated[str, Form()] = "",
+) -> Response:
+    await inbox.assign(
+        db, principal.seller_id, interaction_id, _int(user_id), principal.user.id, runtime=runtime
+    )
+    return await _after_action(request, shell, db, principal, interaction_id)
+
+
+@router.post("/{interaction_id}/note")
+async def note(
+    request: Request,
+    interaction_id: int,
+    shell: Shell,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    runtime: RuntimeDep,
+    text: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    if not text.strip():
+        raise ValidationFailed("Заметка пустая", details={"text": "Напишите заметку"})
+    await inbox.add_note(
+        db, principal.seller_id, interaction_id, text.strip(), principal.user.id, runtime=runtime
+    )
+    return await _after_action(request, shell, db, principal, interaction_id)
+
+
+@router.post("/{interaction_id}/{action}")
+async def simple_action(
+    request: Request,
+    interaction_id: int,
+    action: str,
+    shell: Shell,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    runtime: RuntimeDep,
+    text: Annotated[str, Form(max_length=6000)] = "",
+) -> Response:
+    seller_id, actor = principal.seller_id, principal.user.id
+    if action == "viewed":
+        await inbox.mark_viewed(db, seller_id, interaction_id, actor, runtime=runtime)
+    elif action == "close":
+        await inbox.close(db, seller_id, interaction_id, actor, runtime=runtime)
+    elif action == "reopen":
+        await inbox.reopen(db, seller_id, interaction_id, actor, runtime=runtime)
+    elif action == "ai-draft":
+        await inbox.get_interaction_detail(db, seller_id, interaction_id)  # 404 first
+        await integrations.request_draft(db, runtime, principal, interaction_id)
+    elif action == "reply":
+        await inbox.get_interaction_detail(db, seller_id, interaction_id)
+        await integrations.send_reply(db, runtime, principal, interaction_id, text)
+    else:
+        raise ValidationFailed("Неизвестное действие")
+    return await _after_action(request, shell, db, principal, interaction_id)

@@ -134,6 +134,101 @@
     }
   });
 
+
+  /* --- JSON endpoints of the draft and reply services, then the pane re-fetches itself --- */
+  function csrfToken() {
+    var m = document.cookie.match(/(?:^|; )agentiq_csrf=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  function refreshPane(id) {
+    if (window.htmx) {
+      htmx.ajax("GET", "/inbox/" + id + location.search, { target: "#item-pane" });
+    } else { location.reload(); }
+  }
+  function postJSON(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken(),
+                 "Accept": "application/json" },
+      body: JSON.stringify(body || {})
+    }).then(function (r) {
+      if (r.status === 401) {
+        document.dispatchEvent(new Event("session-expired"));
+        throw new Error("session");
+      }
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        return { ok: r.ok, status: r.status, data: data };
+      });
+    });
+  }
+  function errorText(data) {
+    return (data && data.error && data.error.message) || "Не удалось выполнить действие";
+  }
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-api-post]");
+    if (button) {
+      e.preventDefault();
+      var item = document.querySelector("[data-item-id]");
+      button.disabled = true;
+      postJSON(button.dataset.apiPost).then(function (res) {
+        button.disabled = false;
+        if (res.ok && item) refreshPane(item.dataset.itemId);
+        else toast(errorText(res.data));
+      }).catch(function () { button.disabled = false; });
+    }
+    if (e.target.id === "use-draft") {
+      var box = document.getElementById("reply-text");
+      var draft = document.getElementById("draft-text");
+      if (box && draft) {
+        box.value = draft.textContent.trim();
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+        box.focus();
+      }
+    }
+  });
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches("form[data-api]")) return;
+    e.preventDefault();
+    var box = form.querySelector("textarea");
+    var list = document.getElementById("reply-violations");
+    if (list) list.innerHTML = "";
+    if (!box.value.trim()) { toast("Напишите ответ"); return; }
+    postJSON(form.dataset.api, { text: box.value }).then(function (res) {
+      if (res.ok) {
+        localStorage.removeItem(draftKey(box));
+        refreshPane(form.dataset.item);
+        return;
+      }
+      var details = res.data && res.data.error && res.data.error.details;
+      var items = (details && (details.violations || details.items)) || [];
+      if (list && items.length) {
+        items.forEach(function (v) {
+          var li = document.createElement("li");
+          li.textContent = (v.message_ru || v.message || "") + (v.fragment ? " — «" + v.fragment + "»" : "");
+          list.appendChild(li);
+        });
+      } else { toast(errorText(res.data)); }
+    }).catch(function () {});
+  });
+
+  /* A live refresh must not wipe a selection the operator is making. */
+  document.addEventListener("htmx:confirm", function (e) {
+    var el = e.detail.elt;
+    if (el && el.id === "inbox-list" && e.detail.triggeringEvent &&
+        String(e.detail.triggeringEvent.type).indexOf("sse:") === 0 &&
+        document.querySelector(".row-check:checked, #select-matching:checked")) {
+      e.preventDefault();
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.target.id === "item-pane") {
+      var inbox = document.getElementById("inbox");
+      if (inbox) inbox.classList.add("has-item");
+      if (window.innerWidth <= 760) window.scrollTo(0, 0);
+    }
+  });
+  /* Returning to the same item after signing in again: the dialog link carries ?next=. */
   document.addEventListener("DOMContentLoaded", function () { restoreDrafts(); });
   document.addEventListener("htmx:afterSettle", function (e) {
     restoreDrafts(e.target);
