@@ -15,14 +15,17 @@ record — so a crash at any point leaves a row that the next worker can finish 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.db import unit_of_work
 from agentiq.drafting.repository import record_event
@@ -58,6 +61,24 @@ CONFIRM_RECHECK_S = 30.0
 MISSING = "WB не нашёл это обращение: ответ не опубликован"
 
 
+T = TypeVar("T")
+
+
+async def atomic(runtime: Runtime, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """One short transaction that a cancellation (shutdown, a killed worker) cannot cut in half.
+
+    Cancelling a task inside a database call can leave the connection mid-rollback and its
+    lock held; shielded, the transaction finishes (or rolls back) on its own and the
+    cancellation lands on the next network await instead.
+    """
+
+    async def run() -> T:
+        async with unit_of_work(runtime.sessionmaker) as session:
+            return await work(session)
+
+    return await asyncio.shield(asyncio.ensure_future(run()))
+
+
 @dataclass(frozen=True)
 class DispatchConfig:
     # Must exceed the longest send (WB timeout + rate-limit waits); renewed before the write.
@@ -65,6 +86,7 @@ class DispatchConfig:
     backoff_base_s: float = BACKOFF_BASE_S
     backoff_max_s: float = BACKOFF_MAX_S
     confirm_recheck_s: float = CONFIRM_RECHECK_S
+    max_attempts: int = MAX_ATTEMPTS
 
 
 @dataclass
@@ -97,7 +119,8 @@ def backoff(config: DispatchConfig, attempts: int) -> timedelta:
 async def claim_and_load(runtime: Runtime, outbox_id: int, config: DispatchConfig) -> Job | None:
     now = utcnow()
     lease_until = now + timedelta(seconds=config.lease_s)
-    async with unit_of_work(runtime.sessionmaker) as session:
+
+    async def work(session: AsyncSession) -> Job | None:
         if not await claim(session, outbox_id, now, lease_until):
             return None
         row = await session.get(ReplyOutbox, outbox_id, populate_existing=True)
@@ -127,6 +150,8 @@ async def claim_and_load(runtime: Runtime, outbox_id: int, config: DispatchConfi
             reply_sign=(item.extra_data or {}).get("reply_sign"),
             config=config,
         )
+
+    return await atomic(runtime, work)
 
 
 async def process(runtime: Runtime, outbox_id: int, config: DispatchConfig) -> str | None:
@@ -159,8 +184,8 @@ async def process(runtime: Runtime, outbox_id: int, config: DispatchConfig) -> s
                 else "WB не разрешает изменить ответ (одно изменение в течение 60 дней)"
             )
             return await finish(runtime, job, S.failed, error=reason)
-        if job.attempts > MAX_ATTEMPTS:
-            error = f"WB не принял ответ после {MAX_ATTEMPTS} попыток"
+        if job.attempts > config.max_attempts:
+            error = f"WB не принял ответ после {config.max_attempts} попыток"
             return await finish(runtime, job, S.failed, error=error)
     return await _send(runtime, client, job, config)
 
@@ -180,8 +205,9 @@ async def _send(runtime: Runtime, client: WBClient, job: Job, config: DispatchCo
     renewed = job.lease_until
     now = utcnow()
     new_until = now + timedelta(seconds=config.lease_s)
-    async with unit_of_work(runtime.sessionmaker) as session:
-        ok = await renew_lease(session, job.outbox_id, renewed, new_until)
+    ok = await atomic(
+        runtime, lambda session: renew_lease(session, job.outbox_id, renewed, new_until)
+    )
     if not ok:
         log.warning("outbox %s: lease lost before sending; left to its new owner", job.outbox_id)
         return S.sending.value
@@ -264,7 +290,8 @@ async def _log_attempt(
     wb_error: str | None,
 ) -> None:
     latency = int((time.perf_counter() - started) * 1000)
-    async with unit_of_work(runtime.sessionmaker) as session:
+
+    async def work(session: AsyncSession) -> None:
         session.add(
             ReplyAttempt(
                 seller_id=job.seller_id,
@@ -275,6 +302,8 @@ async def _log_attempt(
                 wb_error=wb_error,
             )
         )
+
+    await atomic(runtime, work)
 
 
 async def finish(
@@ -305,7 +334,8 @@ async def finish(
     if confirmed:
         values["confirmed_at"] = now
         values["sent_at"] = job.sent_at or now
-    async with unit_of_work(runtime.sessionmaker) as session:
+
+    async def work(session: AsyncSession) -> bool:
         result = await session.execute(
             update(ReplyOutbox)
             .where(ReplyOutbox.id == job.outbox_id, ReplyOutbox.lease_until == job.lease_until)
@@ -314,7 +344,7 @@ async def finish(
         )
         if not result.rowcount:  # type: ignore[attr-defined]
             log.warning("outbox %s: lease lost; outcome %s not recorded", job.outbox_id, state)
-            return state.value
+            return False
         item = await session.get(Interaction, job.interaction_id)
         if item is not None:
             _mark_item(item, state, error, now)
@@ -326,6 +356,9 @@ async def finish(
                 "reply_published" if state is S.published else "reply_failed",
                 payload={"outbox_id": job.outbox_id, "error": error, "attempts": job.attempts},
             )
+        return True
+
+    await atomic(runtime, work)
     return state.value
 
 

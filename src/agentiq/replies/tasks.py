@@ -6,9 +6,8 @@ import asyncio
 import logging
 from collections import Counter
 
-from agentiq.db import unit_of_work
 from agentiq.kit.time import utcnow
-from agentiq.replies.dispatcher import DispatchConfig, process
+from agentiq.replies.dispatcher import DispatchConfig, atomic, process
 from agentiq.replies.repository import due_ids
 from agentiq.runtime import Runtime
 
@@ -24,8 +23,8 @@ async def dispatch_due(
     Safe to run in any number of workers at once: each row is claimed by compare-and-set.
     """
     config = config or DispatchConfig(lease_s=max(120.0, runtime.settings.wb_timeout_s * 3))
-    async with unit_of_work(runtime.sessionmaker) as session:
-        ids = await due_ids(session, utcnow(), limit)
+    now = utcnow()
+    ids = await atomic(runtime, lambda session: due_ids(session, now, limit))
     outcomes: Counter[str] = Counter()
     for outbox_id in ids:
         state = await process(runtime, outbox_id, config)
