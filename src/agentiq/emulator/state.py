@@ -157,13 +157,15 @@ class Emulator:
         clock: Callable[[], datetime] | None = None,
         moderation_reject_rate: float = 0.0,
         events_batch: int = 100,
+        signing_key: str | None = None,
     ) -> None:
         self.rate_limits = rate_limits
         self.moderation_delay_s = moderation_delay_s
         self.moderation_reject_rate = moderation_reject_rate
         self.events_batch = events_batch
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._key = secrets.token_hex(32)
+        # A stable key (embedded mode) keeps stored demo tokens valid across restarts.
+        self._key = signing_key or secrets.token_hex(32)
         self._sellers: dict[str, SellerState] = {}
         self._revoked: set[str] = set()
         self._lock = threading.RLock()
