@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from sqlalchemy import select
 
 from agentiq.emulator.faults import FaultConfig
 from agentiq.ingestion.service import sync_cabinet
 from agentiq.models import ChatMessage, Interaction, ProductCard, SyncRun, SyncState
 from tests.ingestion.conftest import count_rows, make_cabinet, stored_ids
+
+pytestmark = pytest.mark.parametrize("db_backend", ["sqlite", "postgres"], indirect=True)
 
 
 def chat_event_ids(state) -> set[str]:  # type: ignore[no-untyped-def]

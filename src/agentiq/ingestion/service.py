@@ -7,6 +7,7 @@ item. Channels are independent: one failing never stops the others from committi
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Sequence
@@ -134,13 +135,21 @@ async def sync_cabinet(
         cabinet.sync_started_at = utcnow()
         client = client or build_client(runtime, cabinet, token)
     locks = locks_for(runtime)
-    for channel in channels:
-        figures = report.channels[channel] = ChannelFigures(channel)
-        async with locks.hold(f"sync:{connection_id}:{channel}", LOCK_TTL_S) as taken:
-            if not taken:
+    async with contextlib.AsyncExitStack() as held:
+        # Every channel lock is taken up front, so a second worker racing this one finds
+        # them busy and does nothing, instead of re-running channels this one has finished.
+        mine = []
+        for channel in channels:
+            figures = report.channels[channel] = ChannelFigures(channel)
+            lock = f"sync:{connection_id}:{channel}"
+            if await held.enter_async_context(locks.hold(lock, LOCK_TTL_S)):
+                mine.append(channel)
+            else:
                 figures.status = "busy"
-                continue
-            await _run_channel(runtime, ctx, client, channel, figures, full=full)
+        for channel in mine:
+            await _run_channel(runtime, ctx, client, channel, report.channels[channel], full=full)
+    if not mine:
+        return report  # another worker is on it and will write the cabinet's status
     await _finish(runtime, seller_id, connection_id, report)
     return report
 

@@ -1,0 +1,70 @@
+"""JSON API: "sync now" for a cabinet and its sync status with the latest runs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from agentiq.db import after_commit
+from agentiq.deps import CurrentPrincipal, DbSession, OwnerPrincipal, RuntimeDep
+from agentiq.ingestion.repository import (
+    ConnectionRepository,
+    SyncRunRepository,
+    SyncStateRepository,
+)
+from agentiq.ingestion.schemas import ChannelStateOut, SyncRunOut, SyncStatusOut
+from agentiq.ingestion.service import effective_status
+from agentiq.ingestion.tasks import enqueue_sync
+from agentiq.kit.time import utcnow
+
+router = APIRouter(prefix="/api/settings/cabinets", tags=["sync"])
+
+
+async def _status(db: DbSession, seller_id: int, cabinet_id: int) -> SyncStatusOut:
+    cabinet = await ConnectionRepository(db, seller_id).get(cabinet_id)
+    sync_status, sync_error = effective_status(cabinet)
+    states = await SyncStateRepository(db, seller_id).all_for(cabinet_id)
+    runs = await SyncRunRepository(db, seller_id).latest(cabinet_id)
+    return SyncStatusOut(
+        cabinet_id=cabinet.id,
+        sync_status=sync_status,
+        sync_error=sync_error,
+        last_sync_at=cabinet.last_sync_at,
+        channels=[ChannelStateOut.model_validate(s) for s in states],
+        runs=[SyncRunOut.model_validate(r) for r in runs],
+    )
+
+
+@router.get("/{cabinet_id}/sync", response_model=SyncStatusOut)
+async def sync_status(cabinet_id: int, principal: CurrentPrincipal, db: DbSession) -> SyncStatusOut:
+    return await _status(db, principal.seller_id, cabinet_id)
+
+
+@router.post(
+    "/{cabinet_id}/sync", response_model=SyncStatusOut, status_code=status.HTTP_202_ACCEPTED
+)
+async def sync_now(
+    cabinet_id: int,
+    principal: OwnerPrincipal,
+    db: DbSession,
+    runtime: RuntimeDep,
+    full: bool = False,
+) -> SyncStatusOut:
+    seller_id = principal.seller_id
+    cabinet = await ConnectionRepository(db, seller_id).get(cabinet_id)
+    current, _ = effective_status(cabinet)
+    out = await _status(db, seller_id, cabinet_id)
+    if current == "syncing":
+        out.started = None  # already running: the per-channel locks would skip it anyway
+        return out
+    cabinet.sync_status = "queued"
+    cabinet.sync_started_at = utcnow()
+    out.sync_status = "queued"
+    out.started = (
+        "celery"
+        if runtime.settings.redis_url and not runtime.settings.scheduler_enabled
+        else "background"
+    )
+    # Started only once "queued" is committed, so the status the sync writes is never
+    # overwritten by this request.
+    after_commit(db, lambda: enqueue_sync(runtime, seller_id, cabinet_id, full=full))
+    return out

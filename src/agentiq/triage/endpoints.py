@@ -1,0 +1,34 @@
+"""JSON API for the seller's SLA rules (owner only); an empty list restores the defaults."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from agentiq.deps import DbSession, OwnerPrincipal
+from agentiq.triage.service import effective_sla_rules, replace_sla_rules
+from agentiq.triage.sla import SlaRule
+
+router = APIRouter(prefix="/api/settings/sla", tags=["sla"])
+
+
+class SlaRulesOut(BaseModel):
+    rules: list[SlaRule]
+    is_default: bool
+
+
+class SlaRulesIn(BaseModel):
+    rules: list[SlaRule] = Field(default_factory=list, max_length=200)
+
+
+@router.get("", response_model=SlaRulesOut)
+async def get_sla(principal: OwnerPrincipal, db: DbSession) -> SlaRulesOut:
+    rules, own = await effective_sla_rules(db, principal.seller_id)
+    return SlaRulesOut(rules=rules, is_default=not own)
+
+
+@router.put("", response_model=SlaRulesOut)
+async def put_sla(body: SlaRulesIn, principal: OwnerPrincipal, db: DbSession) -> SlaRulesOut:
+    await replace_sla_rules(db, principal.seller_id, body.rules)
+    rules, own = await effective_sla_rules(db, principal.seller_id)
+    return SlaRulesOut(rules=rules, is_default=not own)

@@ -1,0 +1,1 @@
+"""Thin drivers over service functions: the embedded asyncio scheduler and Celery."""

@@ -1,0 +1,59 @@
+"""The embedded default: an asyncio scheduler inside the web process (no Redis, no Celery).
+
+Every `sync_interval_s` it syncs every cabinet; every `sla_sweep_interval_s` it runs the SLA
+sweep. A failing job is logged and retried on the next tick; it never stops the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from agentiq.ingestion.tasks import cancel_background, run_sync_all
+from agentiq.runtime import Runtime
+from agentiq.triage.tasks import run_sla_sweep
+
+log = logging.getLogger(__name__)
+
+SCHEDULER_TASKS = "embedded_scheduler_tasks"
+
+
+async def every(seconds: float, job: Callable[[], Awaitable[Any]], name: str) -> None:
+    while True:
+        try:
+            await job()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("scheduled job %s failed", name)
+        await asyncio.sleep(seconds)
+
+
+async def start(app: Any, runtime: Runtime) -> None:
+    settings = runtime.settings
+    if not settings.scheduler_enabled:
+        return
+    tasks = [
+        asyncio.create_task(
+            every(settings.sync_interval_s, lambda: run_sync_all(runtime), "sync"), name="sync"
+        ),
+        asyncio.create_task(
+            every(settings.sla_sweep_interval_s, lambda: run_sla_sweep(runtime), "sla"),
+            name="sla-sweep",
+        ),
+    ]
+    runtime.extras[SCHEDULER_TASKS] = tasks
+    log.info("embedded scheduler started")
+
+
+async def stop(app: Any, runtime: Runtime) -> None:
+    tasks: list[asyncio.Task[Any]] = runtime.extras.pop(SCHEDULER_TASKS, [])
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await cancel_background(runtime)
