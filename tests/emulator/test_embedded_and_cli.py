@@ -23,9 +23,10 @@ from .conftest import FB, _free_port
 class _Settings:
     emulator_enabled: bool = True
     secret_key: str = "test-secret"
-    base_url: str = ""
-    host: str = "127.0.0.1"
-    port: int = 8000
+    base_url: str = "http://127.0.0.1:8000"
+
+    def resolved_secret_key(self) -> str:
+        return self.secret_key
 
 
 @dataclass
@@ -37,24 +38,32 @@ class _Runtime:
 async def test_embedded_mount_serves_demo_seller() -> None:
     app = FastAPI()
     runtime = _Runtime(_Settings())
-    await embedded.start(app, runtime)
-    seller = runtime.extras["emulator_demo_seller"]
-    assert runtime.extras["emulator_url"] == "http://127.0.0.1:8000/wb-emulator"
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        r = await client.get(
-            f"/wb-emulator{FB}/api/v1/feedbacks/count", headers={"Authorization": seller.token}
-        )
-    assert r.status_code == 200 and r.json()["data"] > 0
-    await embedded.stop(app, runtime)
+    await embedded.start(app, runtime)  # type: ignore[arg-type]
+    try:
+        found = embedded.demo_seller(runtime)  # type: ignore[arg-type]
+        assert found is not None
+        _, seller = found
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            r = await client.get(
+                f"{embedded.MOUNT_PATH}{FB}/api/v1/feedbacks/count",
+                headers={"Authorization": seller.token},
+            )
+        assert r.status_code == 200 and r.json()["data"] > 0
+    finally:
+        await embedded.stop(app, runtime)  # type: ignore[arg-type]
 
     # A restart with the same secret accepts the token stored before it.
     again = _Runtime(_Settings())
-    await embedded.start(FastAPI(), again)
-    assert again.extras["emulator"].authenticate(seller.token).seller_id == seller.seller_id
+    await embedded.start(FastAPI(), again)  # type: ignore[arg-type]
+    try:
+        restarted, _ = embedded.demo_seller(again)  # type: ignore[arg-type,misc]
+        assert restarted.authenticate(seller.token).seller_id == seller.seller_id
+    finally:
+        await embedded.stop(FastAPI(), again)  # type: ignore[arg-type]
 
     off = _Runtime(_Settings(emulator_enabled=False))
-    await embedded.start(FastAPI(), off)
+    await embedded.start(FastAPI(), off)  # type: ignore[arg-type]
     assert off.extras == {}
 
 
