@@ -27,6 +27,8 @@ async def seed_items(app: object, seller_id: int, count: int = 5, **overrides: o
     """Interactions written straight into the database (the sync engine's job in real life)."""
     from datetime import timedelta
 
+    from sqlalchemy import select
+
     from agentiq.kit.time import utcnow
     from agentiq.models import ChatMessage, Interaction, ProductCard
 
@@ -34,14 +36,20 @@ async def seed_items(app: object, seller_id: int, count: int = 5, **overrides: o
     now = utcnow()
     ids: list[int] = []
     async with runtime.sessionmaker() as session:
-        session.add(
-            ProductCard(
-                seller_id=seller_id,
-                nm_id=777001,
-                name="Термокружка 450 мл",
-                supplier_article="TK-450",
+        known = await session.scalar(
+            select(ProductCard.id).where(
+                ProductCard.seller_id == seller_id, ProductCard.nm_id == 777001
             )
         )
+        if known is None:
+            session.add(
+                ProductCard(
+                    seller_id=seller_id,
+                    nm_id=777001,
+                    name="Термокружка 450 мл",
+                    supplier_article="TK-450",
+                )
+            )
         channels = ("review", "question", "chat")
         for i in range(count):
             channel = channels[i % 3]

@@ -18,6 +18,7 @@ TOKEN_TYPES = {
 }
 SYNC_STATUSES = {
     "idle": "Ожидает синхронизации",
+    "queued": "Синхронизация запланирована",
     "running": "Синхронизация…",
     "syncing": "Синхронизация…",
     "ok": "Синхронизировано",
@@ -42,7 +43,7 @@ class CabinetView:
 
     @property
     def is_syncing(self) -> bool:
-        return self.sync_status in {"running", "syncing"}
+        return self.sync_status in {"running", "syncing", "queued"}
 
 
 def _checks(token_check: dict[str, Any]) -> list[str]:
@@ -61,7 +62,17 @@ def _checks(token_check: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _effective_status(row: MarketplaceConnection) -> tuple[str, str | None]:
+    """The sync engine's view of the status (a stale "syncing" is shown as an error)."""
+    try:
+        from agentiq.ingestion.service import effective_status
+    except ImportError:
+        return row.sync_status, row.sync_error
+    return effective_status(row)
+
+
 def cabinet_view(row: MarketplaceConnection) -> CabinetView:
+    status, error = _effective_status(row)
     return CabinetView(
         id=row.id,
         name=row.name,
@@ -70,9 +81,9 @@ def cabinet_view(row: MarketplaceConnection) -> CabinetView:
         token_type=TOKEN_TYPES.get(row.token_type, row.token_type),
         token_expires_at=row.token_expires_at,
         checks=_checks(row.token_check),
-        sync_status=row.sync_status,
-        sync_label=SYNC_STATUSES.get(row.sync_status, row.sync_status),
-        sync_error=row.sync_error,
+        sync_status=status,
+        sync_label=SYNC_STATUSES.get(status, status),
+        sync_error=error,
         last_sync_at=row.last_sync_at,
     )
 
@@ -80,7 +91,7 @@ def cabinet_view(row: MarketplaceConnection) -> CabinetView:
 # --- inbox ---------------------------------------------------------------------------------
 
 CHANNELS = {"review": "Отзыв", "question": "Вопрос", "chat": "Чат"}
-CHANNEL_ICONS = {"review": "★", "question": "?", "chat": "💬"}
+CHANNEL_ICONS = {"review": "★", "question": "?", "chat": "✉"}
 # WB's limits on an answer's length, per channel.
 REPLY_LIMITS = {"review": 5000, "question": 5000, "chat": 1000}
 PRIORITIES = {"urgent": "Срочно", "high": "Высокий", "normal": "Обычный", "low": "Низкий"}

@@ -15,8 +15,10 @@ from agentiq.auth import service as auth_service
 from agentiq.auth.repository import AccountRepository
 from agentiq.cabinets import service as cabinet_service
 from agentiq.cabinets.repository import CabinetRepository
+from agentiq.db import after_commit
 from agentiq.deps import CurrentPrincipal, DbSession, OwnerPrincipal, RuntimeDep
 from agentiq.kit.errors import Conflict, ValidationFailed
+from agentiq.kit.time import utcnow
 from agentiq.web.routes.common import Shell, field_errors, optional_module
 from agentiq.web.templating import redirect, render
 from agentiq.web.views import cabinet_view
@@ -76,12 +78,18 @@ async def add_connection(
 
 
 async def trigger_sync(db: Any, runtime: Any, seller_id: int, cabinet_id: int) -> bool:
-    """Ask the sync engine for a first/next sync, if that engine is installed."""
-    ingestion = optional_module("agentiq.ingestion.service")
-    trigger = getattr(ingestion, "request_sync", None) or getattr(ingestion, "sync_now", None)
-    if trigger is None:
+    """Queue a sync of the cabinet with the sync engine; it starts once this commit lands."""
+    tasks = optional_module("agentiq.ingestion.tasks")
+    enqueue = getattr(tasks, "enqueue_sync", None)
+    if enqueue is None:
         return False
-    await trigger(db, runtime, seller_id, cabinet_id)
+    cabinet = await CabinetRepository(db, seller_id).get(cabinet_id)
+    if cabinet.sync_status != "syncing":
+        cabinet.sync_status = "queued"
+        cabinet.sync_error = None
+        cabinet.sync_started_at = utcnow()
+        await db.flush()
+        after_commit(db, lambda: enqueue(runtime, seller_id, cabinet_id))
     return True
 
 
