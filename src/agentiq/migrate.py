@@ -28,7 +28,13 @@ def downgrade(database_url: str, revision: str) -> None:
 
 # Indexes and tables that migrations make with raw, dialect-specific SQL (full-text search,
 # expression indexes for the inbox sort) have no model; autogenerate must leave them alone.
-RAW_SQL_PREFIXES = ("ix_inbox_", "interactions_fts", "ix_interactions_fts", "ix_product_cards_fts")
+RAW_SQL_PREFIXES = (
+    "ix_inbox_",
+    "interactions_fts",
+    "product_cards_fts",
+    "ix_interactions_fts",
+    "ix_product_cards_fts",
+)
 
 
 def include_object(
