@@ -105,9 +105,7 @@ def test_add_wb_cabinet(page: Any, live_server: LiveServer) -> None:
 def test_channels_queues_and_search(page: Any, live_server: LiveServer) -> None:
     seller_id = sign_up(page, live_server, seed=9)
     marker = "крышка протекает"
-    live_server.call(
-        seed_items(live_server.app, seller_id, 1, external_id="search-1", text=marker)
-    )
+    live_server.call(seed_items(live_server.app, seller_id, 1, external_id="search-1", text=marker))
     page.reload()
     total = row_count(page)
     page.click(".channel-tabs [data-channel=chat]")
@@ -141,10 +139,18 @@ def test_open_item_and_keyboard(page: Any, live_server: LiveServer) -> None:
     assert page.evaluate("document.activeElement.id") == "reply-text"
     page.keyboard.type("Здравствуйте!")
     assert page.locator("[data-counter-for=reply-text]").inner_text().startswith("13 /")
+    page.click("#draft-button")
+    page.wait_for_selector("#draft-text")
+    assert page.get_by_text("учтено:").count() == 1
+    page.fill("#reply-text", "")
+    page.click("#use-draft")
+    assert page.input_value("#reply-text") == page.inner_text("#draft-text").strip()
+    shot(page, "09_item_draft")
+    keep_for_readme("09_item_draft")
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("e")
     page.wait_for_selector("#reopen-button")
-    shot(page, "09_item_closed")
+    shot(page, "10_item_closed")
 
 
 def test_bulk_close(page: Any, live_server: LiveServer) -> None:
@@ -154,7 +160,7 @@ def test_bulk_close(page: Any, live_server: LiveServer) -> None:
     page.locator(".row-check").nth(0).check()
     page.locator(".row-check").nth(1).check()
     assert page.locator("#bulk-bar").is_visible()
-    shot(page, "10_bulk")
+    shot(page, "11_bulk")
     page.click("#bulk-close")
     page.wait_for_load_state()
     for row_id in chosen:
@@ -177,12 +183,14 @@ def test_new_item_appears_live(page: Any, live_server: LiveServer) -> None:
     )
     page.wait_for_selector(f"text={marker}", timeout=10_000)
     assert row_count(page) == before + 1
-    shot(page, "11_live_item")
+    shot(page, "12_live_item")
 
 
 def test_phone_list_item_back(browser: Any, live_server: LiveServer) -> None:
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, base_url=live_server.url, is_mobile=True,
+        viewport={"width": 390, "height": 844},
+        base_url=live_server.url,
+        is_mobile=True,
         has_touch=True,
     )
     page = context.new_page()

@@ -150,3 +150,39 @@ async def test_htmx_request_after_sign_out_asks_to_sign_in_again(app: object) ->
         await client.post("/logout", data=form())
         response = await client.post(f"/inbox/{ids[0]}/note", headers=HX, data=form(text="x"))
     assert response.status_code == 401 and response.headers["hx-trigger"] == "session-expired"
+
+
+async def test_draft_and_reply_render_in_the_item(app: object) -> None:
+    client, ids = await _setup(app)
+    item = ids[1]
+    if client:
+        drafted = await client.post(f"/inbox/{item}/ai-draft", headers=HX, data=form())
+        assert drafted.status_code == 200, drafted.text
+        assert 'id="draft-text"' in drafted.text and "Перегенерировать" in drafted.text
+        # the JSON endpoint the page's script calls works with the same session and CSRF header
+        api = await client.post(f"/api/interactions/{item}/ai-draft")
+        assert api.status_code == 200
+        sent = await client.post(
+            f"/inbox/{item}/reply", data=form(text="Здравствуйте! Спасибо за вопрос.")
+        )
+        assert sent.status_code == 303
+        page = await client.get(f"/inbox/{item}")
+    assert 'id="outbox-state"' in page.text and "Ответ " in page.text
+
+
+async def test_chat_history_older_page_is_a_fragment(app: object) -> None:
+    client, ids = await _setup(app)
+    if client:
+        older = await client.get(f"/inbox/{ids[2]}/messages?before_id=999999999", headers=HX)
+    assert older.status_code == 200 and "<html" not in older.text
+
+
+async def test_analytics_page(app: object) -> None:
+    client, _ = await _setup(app)
+    if client:
+        page = await client.get("/analytics?days=7")
+    assert (
+        page.status_code == 200
+        and "Ответ вовремя" in page.text
+        and "Просрочено сейчас" in page.text
+    )

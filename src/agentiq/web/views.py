@@ -197,6 +197,8 @@ def _context_words(context: dict[str, Any]) -> list[str]:
         "settings": "настройки тона",
         "tone": "тон",
     }
+    if isinstance(context.get("labels"), list):
+        return [str(label) for label in context["labels"]]
     words = []
     for key, value in context.items():
         if value in (None, False, [], {}, ""):

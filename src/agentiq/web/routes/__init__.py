@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from agentiq.web.routes import auth_pages, inbox_pages, onboarding, settings_pages
+from agentiq.web.routes import (
+    analytics_pages,
+    auth_pages,
+    inbox_pages,
+    onboarding,
+    settings_pages,
+)
 from agentiq.web.routes.errors import render_error
 
 router = APIRouter(include_in_schema=False)
-for area in (auth_pages, onboarding, settings_pages, inbox_pages):
+for area in (auth_pages, onboarding, settings_pages, inbox_pages, analytics_pages):
     router.include_router(area.router)
 
 
