@@ -12,6 +12,7 @@ from sqlalchemy import (
     Row,
     Select,
     and_,
+    false,
     func,
     literal,
     or_,
@@ -67,7 +68,7 @@ def queue_condition(queue: Queue, now: datetime) -> ColumnElement[bool] | None:
     if queue == "unanswered":
         return Interaction.needs_response == true()
     if queue == "done":
-        return Interaction.needs_response != true()
+        return Interaction.needs_response == false()
     if queue == "urgent":
         overdue = and_(Interaction.sla_due_at.is_not(None), Interaction.sla_due_at < now)
         return and_(
