@@ -180,3 +180,21 @@ async def test_htmx_fragment_of_error_is_not_a_whole_page(app: object, url: str)
         )
     assert response.status_code == 401
     assert response.headers["hx-trigger"] == "session-expired"
+
+
+async def test_seller_switcher_for_a_member_of_two_sellers(app: object) -> None:
+    async with plain(app) as first, plain(app) as second:
+        await signed_in(first, "agency@example.ru", "Агентство")
+        await signed_in(second, "brand@example.ru", "Бренд")
+        await second.post("/settings/team", data=form(email="agency@example.ru"))
+        page = await first.get("/settings/connections")
+        assert 'id="seller-select"' in page.text and "Бренд" in page.text
+        option = page.text.split("Бренд")[0].rsplit('<option value="', 1)[1].split('"')[0]
+        switched = await first.post("/switch-seller", data=form(seller_id=option))
+        assert switched.status_code == 303
+        me = await first.get("/api/auth/me")
+        assert me.json()["seller"]["name"] == "Бренд"
+        team = await first.get("/settings/team")
+        assert "Пригласить оператора" not in team.text  # an operator there
+        refused = await first.post("/switch-seller", data=form(seller_id="999999"))
+        assert refused.status_code == 404

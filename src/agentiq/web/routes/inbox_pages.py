@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import QueryParams
@@ -75,9 +75,6 @@ def filter_query(flt: InboxFilter, **override: Any) -> str:
         elif value not in (None, "", ()):
             pairs.append((key, value))
     return urlencode(pairs)
-
-
-FilterQuery = Annotated[list[str] | None, Query()]
 
 
 def _filter_from(request: Request) -> InboxFilter:
