@@ -150,13 +150,15 @@ def demo_owner(email: str, password: str) -> None:
 
 
 def _register_optional_commands() -> None:
-    # Domain modules contribute their own commands (emulator, worker, sync...).
-    try:
-        from agentiq.emulator.cli import emulator_command
+    # Domain modules own their commands; imported here so `agentiq --help` lists them.
+    from agentiq.emulator.cli import emulator_command
+    from agentiq.ingestion.cli import sync_command
+    from agentiq.worker.cli import beat_command, worker_command
 
-        main.add_command(emulator_command, "emulator")
-    except ImportError:
-        pass
+    main.add_command(emulator_command, "emulator")
+    main.add_command(sync_command, "sync")
+    main.add_command(worker_command, "worker")
+    main.add_command(beat_command, "beat")
 
 
 _register_optional_commands()

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from agentiq.cabinets.clients import CLIENT_OPTIONS
 from agentiq.config import Settings
 from agentiq.db import unit_of_work
-from agentiq.ingestion.client import CLIENT_OPTIONS
 from agentiq.kit.http import build_http_client
 from agentiq.models import Interaction, MarketplaceConnection, Seller
 from agentiq.runtime import Runtime, build_runtime

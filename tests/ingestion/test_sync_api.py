@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
+from agentiq.cabinets.clients import CLIENT_OPTIONS
 from agentiq.config import Settings
-from agentiq.ingestion.client import CLIENT_OPTIONS
 from agentiq.models import MarketplaceConnection
 from tests.conftest import browser_client, register
 

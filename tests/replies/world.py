@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from agentiq.cabinets.clients import CLIENT_FACTORY as FACTORY_KEY
 from agentiq.cabinets.service import add_cabinet
 from agentiq.db import unit_of_work
 from agentiq.emulator import generator as gen
@@ -16,7 +17,6 @@ from agentiq.kit.http import build_http_client
 from agentiq.kit.time import utcnow
 from agentiq.marketplaces.wb import WBClient
 from agentiq.models import Interaction, MarketplaceConnection
-from agentiq.replies.wbclient import FACTORY_KEY
 from agentiq.runtime import Runtime
 from tests.marketplaces.conftest import FAST_RETRY, UNLIMITED, RunningEmulator, make_client
 

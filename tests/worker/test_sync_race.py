@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
+from agentiq.cabinets.clients import CLIENT_OPTIONS
 from agentiq.emulator.faults import FaultConfig
-from agentiq.ingestion.client import CLIENT_OPTIONS
 from agentiq.ingestion.service import sync_cabinet
 from agentiq.kit.locks import MemoryLocks, RedisLocks
 from agentiq.models import SyncRun

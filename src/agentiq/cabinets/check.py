@@ -61,7 +61,7 @@ async def check_cabinet(
 ) -> MarketplaceConnection:
     # Reuses the sync's client factory so the check talks to exactly the hosts the sync uses
     # (production, sandbox, or the built-in emulator for demo cabinets).
-    from agentiq.ingestion.client import build_client
+    from agentiq.cabinets.clients import build_client
 
     cabinet = await CabinetRepository(session, seller_id).get(cabinet_id)
     token = runtime.secrets.decrypt(cabinet.token_encrypted)

@@ -15,7 +15,7 @@ import httpx
 
 from agentiq.emulator.app import create_emulator_app
 from agentiq.emulator.state import EmulatedSeller, Emulator
-from agentiq.ingestion.client import EMULATOR_HOST, EMULATOR_HTTP
+from agentiq.cabinets.clients import EMULATOR_HOST, EMULATOR_HTTP
 from agentiq.runtime import Runtime
 
 log = logging.getLogger(__name__)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from agentiq.cabinets.clients import build_client
 from agentiq.cabinets.service import cabinet_token
 from agentiq.db import after_commit, unit_of_work
-from agentiq.ingestion.client import build_client
 from agentiq.ingestion.errors import STALE_MESSAGE, describe_sync_error
 from agentiq.ingestion.ingest import BatchResult, IngestContext, ingest_batch
 from agentiq.ingestion.normalise import (

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentiq.cabinets.clients import client_for
 from agentiq.db import unit_of_work
 from agentiq.drafting.repository import record_event
 from agentiq.kit.time import utcnow
@@ -46,7 +47,6 @@ from agentiq.models import (
 )
 from agentiq.replies.readback import Readback, read_back
 from agentiq.replies.repository import claim, renew_lease
-from agentiq.replies.wbclient import wb_client_for
 from agentiq.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ async def process(runtime: Runtime, outbox_id: int, config: DispatchConfig) -> s
         return None
     if job.connection is None:
         return await finish(runtime, job, S.failed, error="Кабинет WB не подключён")
-    client = wb_client_for(runtime, job.connection)
+    client = client_for(runtime, job.connection)
 
     confirming = job.state == S.sent.value
     if confirming or job.attempts > 1 or job.had_error:

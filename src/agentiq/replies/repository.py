@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.kit.repository import TenantRepository
-from agentiq.models import OutboxState, ReplyAttempt, ReplyOutbox
+from agentiq.models import OutboxState, ReplyAttempt, ReplyOutbox, RuntimeSetting
 
 S = OutboxState
 # A reply in one of these states is still on its way: a second one must wait.
@@ -134,3 +134,13 @@ async def auto_answer_candidates(
         .limit(limit)
     )
     return list((await session.scalars(stmt)).all())
+
+
+async def sellers_with_auto_answer(session: AsyncSession) -> list[int]:
+    """A system job's view across sellers: who has auto-answer switched on."""
+    rows = await session.scalars(
+        select(RuntimeSetting).where(
+            RuntimeSetting.namespace == "replies", RuntimeSetting.key == "auto_answer"
+        )
+    )
+    return [row.seller_id for row in rows if (row.value or {}).get("enabled")]

@@ -49,3 +49,20 @@ def dispatch_soon(runtime: Runtime) -> None:
             log.exception("immediate reply dispatch failed; the scheduler will retry")
 
     runtime.extras[_IMMEDIATE_KEY] = asyncio.get_running_loop().create_task(_run())
+
+
+async def run_auto_answers_all(runtime: Runtime) -> int:
+    """Queue auto-answers for every seller that has them on; returns how many were queued."""
+    from agentiq.db import unit_of_work
+    from agentiq.replies.autoanswer import run_auto_answers
+    from agentiq.replies.repository import sellers_with_auto_answer
+
+    async with unit_of_work(runtime.sessionmaker) as session:
+        seller_ids = await sellers_with_auto_answer(session)
+    queued = 0
+    for seller_id in seller_ids:
+        try:
+            queued += await run_auto_answers(runtime, seller_id)
+        except Exception:  # one seller's failure must not starve the others
+            log.exception("auto-answer pass failed for seller %s", seller_id)
+    return queued

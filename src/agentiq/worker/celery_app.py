@@ -45,6 +45,8 @@ def create_celery() -> Celery:
                 "task": "agentiq.sla_sweep",
                 "schedule": float(settings.sla_sweep_interval_s),
             },
+            "reply-dispatch": {"task": "agentiq.dispatch_replies", "schedule": 2.0},
+            "auto-answer": {"task": "agentiq.auto_answer", "schedule": 60.0},
         },
     )
     return app
@@ -98,3 +100,19 @@ def sla_sweep_task() -> int:
     from agentiq.triage.tasks import run_sla_sweep
 
     return int(run(run_sla_sweep))
+
+
+@celery_app.task(name="agentiq.dispatch_replies")
+def dispatch_replies_task() -> dict[str, int]:
+    """Any number of workers may run this at once: outbox rows are claimed by compare-and-set."""
+    from agentiq.replies.tasks import dispatch_due
+
+    result: dict[str, int] = run(dispatch_due)
+    return result
+
+
+@celery_app.task(name="agentiq.auto_answer")
+def auto_answer_task() -> int:
+    from agentiq.replies.tasks import run_auto_answers_all
+
+    return int(run(run_auto_answers_all))

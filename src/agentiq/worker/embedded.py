@@ -1,7 +1,8 @@
 """The embedded default: an asyncio scheduler inside the web process (no Redis, no Celery).
 
 Every `sync_interval_s` it syncs every cabinet; every `sla_sweep_interval_s` it runs the SLA
-sweep. A failing job is logged and retried on the next tick; it never stops the loop.
+sweep; every `DISPATCH_INTERVAL_S` it delivers due replies, and every minute it queues
+auto-answers. A failing job is logged and retried on the next tick; it never stops the loop.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from agentiq.ingestion.tasks import cancel_background, run_sync_all
+from agentiq.replies.tasks import dispatch_due, run_auto_answers_all
 from agentiq.runtime import Runtime
 from agentiq.triage.tasks import run_sla_sweep
 
 log = logging.getLogger(__name__)
 
 SCHEDULER_TASKS = "embedded_scheduler_tasks"
+DISPATCH_INTERVAL_S = 2.0
+AUTO_ANSWER_INTERVAL_S = 60.0
 
 
 async def every(seconds: float, job: Callable[[], Awaitable[Any]], name: str) -> None:
@@ -43,6 +47,14 @@ async def start(app: Any, runtime: Runtime) -> None:
         asyncio.create_task(
             every(settings.sla_sweep_interval_s, lambda: run_sla_sweep(runtime), "sla"),
             name="sla-sweep",
+        ),
+        asyncio.create_task(
+            every(DISPATCH_INTERVAL_S, lambda: dispatch_due(runtime), "dispatch"),
+            name="reply-dispatch",
+        ),
+        asyncio.create_task(
+            every(AUTO_ANSWER_INTERVAL_S, lambda: run_auto_answers_all(runtime), "auto-answer"),
+            name="auto-answer",
         ),
     ]
     runtime.extras[SCHEDULER_TASKS] = tasks

@@ -1,11 +1,16 @@
-"""Build the marketplace client for a cabinet: hosts, shared rate limiter, options."""
+"""The one place that turns a cabinet into a marketplace client (sync, dispatch, token check).
+
+Hosts depend on the cabinet (production, sandbox, or the built-in emulator for demo
+cabinets); the rate limiter is shared per process (Redis-backed when configured) and keyed
+by cabinet, so the sync and the dispatcher draw from the same WB bucket.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from agentiq.kit.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
-from agentiq.marketplaces import MarketplaceClient, get_marketplace
+from agentiq.marketplaces import get_marketplace
 from agentiq.marketplaces.wb.client import SANDBOX_HOSTS, WBHosts
 from agentiq.models import MarketplaceConnection
 from agentiq.runtime import Runtime
@@ -14,6 +19,8 @@ from agentiq.runtime import Runtime
 CLIENT_OPTIONS = "wb_client_options"  # extra kwargs for every WB client (limits, retry, ...)
 EMULATOR_HTTP = "emulator_http"  # an httpx client onto the in-process emulator (demo cabinets)
 EMULATOR_HOST = "http://emulator.internal"
+# Tests may register a callable `(cabinet, token) -> client` that replaces the whole build.
+CLIENT_FACTORY = "wb_client_factory"
 
 
 def rate_limiter(runtime: Runtime) -> RateLimiter:
@@ -27,7 +34,15 @@ def rate_limiter(runtime: Runtime) -> RateLimiter:
     return limiter
 
 
-def build_client(runtime: Runtime, cabinet: MarketplaceConnection, token: str) -> MarketplaceClient:
+def client_for(runtime: Runtime, cabinet: MarketplaceConnection) -> Any:
+    """The client for a cabinet, with its token decrypted just for this call."""
+    return build_client(runtime, cabinet, runtime.secrets.decrypt(cabinet.token_encrypted))
+
+
+def build_client(runtime: Runtime, cabinet: MarketplaceConnection, token: str) -> Any:
+    factory = runtime.extras.get(CLIENT_FACTORY)
+    if factory is not None:
+        return factory(cabinet, token)
     settings = runtime.settings
     options: dict[str, Any] = {"limiter": rate_limiter(runtime)}
     if cabinet.is_demo and EMULATOR_HTTP in runtime.extras:
