@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentiq.cabinets.repository import CabinetRepository
 from agentiq.cabinets.service import add_cabinet
 from agentiq.db import after_commit
-from agentiq.ingestion.repository import ConnectionRepository
 from agentiq.ingestion.tasks import enqueue_sync
 from agentiq.kit.errors import ServiceUnavailable
 from agentiq.models import MarketplaceConnection
@@ -28,7 +28,7 @@ async def start_demo(
             code="demo_disabled",
         )
     emulator, seller = found
-    existing = await ConnectionRepository(session, seller_id).list(
+    existing = await CabinetRepository(session, seller_id).list(
         MarketplaceConnection.is_demo.is_(True), limit=1
     )
     if existing:

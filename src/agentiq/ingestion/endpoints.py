@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
+from agentiq.cabinets.repository import CabinetRepository
 from agentiq.db import after_commit
-from agentiq.deps import CurrentPrincipal, DbSession, OwnerPrincipal, RuntimeDep
+from agentiq.deps import CurrentPrincipal, DbSession, RuntimeDep
 from agentiq.ingestion.repository import (
-    ConnectionRepository,
     SyncRunRepository,
     SyncStateRepository,
 )
 from agentiq.ingestion.schemas import ChannelStateOut, SyncRunOut, SyncStatusOut
 from agentiq.ingestion.service import effective_status
 from agentiq.ingestion.tasks import enqueue_sync
+from agentiq.kit.errors import Forbidden
 from agentiq.kit.time import utcnow
 
 router = APIRouter(prefix="/api/settings/cabinets", tags=["sync"])
 
 
 async def _status(db: DbSession, seller_id: int, cabinet_id: int) -> SyncStatusOut:
-    cabinet = await ConnectionRepository(db, seller_id).get(cabinet_id)
+    cabinet = await CabinetRepository(db, seller_id).get(cabinet_id)
     sync_status, sync_error = effective_status(cabinet)
     states = await SyncStateRepository(db, seller_id).all_for(cabinet_id)
     runs = await SyncRunRepository(db, seller_id).latest(cabinet_id)
@@ -44,13 +45,19 @@ async def sync_status(cabinet_id: int, principal: CurrentPrincipal, db: DbSessio
 )
 async def sync_now(
     cabinet_id: int,
-    principal: OwnerPrincipal,
+    principal: CurrentPrincipal,
     db: DbSession,
     runtime: RuntimeDep,
     full: bool = False,
 ) -> SyncStatusOut:
+    # Any member may ask for a fresh sync (the inbox banner's «Повторить»); re-reading the
+    # whole history is heavy, so only an owner may ask for that.
+    if full and not principal.access.is_owner:
+        raise Forbidden(
+            "Полную пересинхронизацию может запустить только владелец", code="owner_only"
+        )
     seller_id = principal.seller_id
-    cabinet = await ConnectionRepository(db, seller_id).get(cabinet_id)
+    cabinet = await CabinetRepository(db, seller_id).get(cabinet_id)
     current, _ = effective_status(cabinet)
     out = await _status(db, seller_id, cabinet_id)
     if current == "syncing":

@@ -240,11 +240,6 @@ class SyncRunRepository(TenantRepository[SyncRun]):
         )
 
 
-class ConnectionRepository(TenantRepository[MarketplaceConnection]):
-    model = MarketplaceConnection
-    not_found_message = "Кабинет не найден"
-
-
 async def all_connections(session: AsyncSession) -> list[tuple[int, int]]:
     """(seller_id, connection_id) of every cabinet: the scheduler's system-wide view."""
     rows = await session.execute(

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from agentiq.cabinets.clients import build_client
+from agentiq.cabinets.repository import CabinetRepository
 from agentiq.cabinets.service import cabinet_token
 from agentiq.db import after_commit, unit_of_work
 from agentiq.ingestion.errors import STALE_MESSAGE, describe_sync_error
@@ -29,7 +30,6 @@ from agentiq.ingestion.normalise import (
     normalise_question,
 )
 from agentiq.ingestion.repository import (
-    ConnectionRepository,
     IngestionRepository,
     SyncRunRepository,
     SyncStateRepository,
@@ -121,7 +121,7 @@ async def sync_cabinet(
     """Sync one cabinet; each channel under its own lock, each page in its own transaction."""
     report = SyncReport(connection_id)
     async with unit_of_work(runtime.sessionmaker) as session:
-        cabinet = await ConnectionRepository(session, seller_id).get(connection_id)
+        cabinet = await CabinetRepository(session, seller_id).get(connection_id)
         token = cabinet_token(runtime.secrets, cabinet)
         ctx = IngestContext(
             seller_id=seller_id,
@@ -386,7 +386,7 @@ async def _ingest_events(
 async def _finish(runtime: Runtime, seller_id: int, connection_id: int, report: SyncReport) -> None:
     errors = [f.error_message for f in report.channels.values() if f.error_message]
     async with unit_of_work(runtime.sessionmaker) as session:
-        cabinet = await ConnectionRepository(session, seller_id).find(connection_id)
+        cabinet = await CabinetRepository(session, seller_id).find(connection_id)
         if cabinet is None:  # removed while syncing
             return
         now = utcnow()
