@@ -114,7 +114,8 @@ def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     context = browser.new_context(
         viewport={"width": 1440, "height": 900}, base_url=live_server.url, locale="ru-RU"
     )
-    context.set_default_timeout(10_000)
+    # Generous: CI machines have 2 cores and the app, Chromium and pytest share them.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
