@@ -134,6 +134,8 @@ async def test_redis_fan_out_across_two_brokers() -> None:
     web_a, web_b = RedisBroker(redis_a), RedisBroker(redis_b)
     await web_a.start()
     await web_b.start()
+    await web_a.wait_ready()
+    await web_b.wait_ready()
     try:
         async with (
             web_a.subscribe(41) as on_a,

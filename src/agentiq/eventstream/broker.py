@@ -72,8 +72,12 @@ class RedisBroker(MemoryBroker):
         self._ready = asyncio.Event()
 
     async def start(self) -> None:
+        # Never block start-up on Redis: the listener connects (and reconnects) on its own.
         self._listener = asyncio.create_task(self._listen(), name="eventstream-redis")
-        await asyncio.wait_for(self._ready.wait(), timeout=10)
+
+    async def wait_ready(self, seconds: float = 10) -> None:
+        """Until the listener is subscribed (tests; a signal sent earlier is not seen)."""
+        await asyncio.wait_for(self._ready.wait(), timeout=seconds)
 
     async def stop(self) -> None:
         if self._listener is not None:
@@ -87,20 +91,25 @@ class RedisBroker(MemoryBroker):
         await publish_to_redis(self.redis, seller_id, event)
 
     async def _listen(self) -> None:
+        failures = 0
         while True:
             pubsub = self.redis.pubsub()
             try:
                 await pubsub.psubscribe(f"{CHANNEL_PREFIX}*")
                 self._ready.set()
+                failures = 0
                 async for message in pubsub.listen():
                     if message.get("type") != "pmessage":
                         continue
                     self._dispatch(message)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("event stream: Redis listener failed; reconnecting")
-                await asyncio.sleep(1)
+            except Exception as exc:
+                self._ready.clear()
+                failures += 1
+                if failures == 1:  # one warning per outage, not one per retry
+                    log.warning("event stream: Redis listener lost (%s); reconnecting", exc)
+                await asyncio.sleep(min(5.0, 0.5 * failures))
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()

@@ -85,9 +85,10 @@ async def assign(
     runtime: Runtime | None = None,
 ) -> list[int]:
     """Give items to a member of this seller (or take them back with `user_id=None`)."""
-    if user_id is not None and not await InteractionRepository(session, seller_id).is_member(
-        user_id
-    ):
+    repo = InteractionRepository(session, seller_id)
+    if isinstance(ids, int):
+        await repo.get(ids)  # another seller's item is 404 before anything else is judged
+    if user_id is not None and not await repo.is_member(user_id):
         message = "Этот пользователь не состоит в команде продавца"
         raise ValidationFailed(message, details={"user_id": message})
     changes = (
