@@ -298,10 +298,9 @@ async def note(
     runtime: RuntimeDep,
     text: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
-    if not text.strip():
-        raise ValidationFailed("Заметка пустая", details={"text": "Напишите заметку"})
+    # The service finds the item first (another seller's → 404), then refuses an empty note.
     await inbox.add_note(
-        db, principal.seller_id, interaction_id, text.strip(), principal.user.id, runtime=runtime
+        db, principal.seller_id, interaction_id, text, principal.user.id, runtime=runtime
     )
     return await _after_action(request, shell, db, principal, interaction_id)
 
