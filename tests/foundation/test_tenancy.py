@@ -59,6 +59,8 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
         "item_id": interaction_id,
         "id": interaction_id,
         "seller_id": ids["seller_id"],
+        # Not an object but a verb in the path (/inbox/{id}/{action}): any valid one will do.
+        "action": "close",
     }
 
 
