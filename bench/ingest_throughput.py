@@ -33,15 +33,19 @@ BATCH = 5000
 
 
 def items(dataset: gen.Dataset, start: int, stop: int):  # type: ignore[no-untyped-def]
-    return [normalise_feedback(Feedback.model_validate(dataset.base_feedback(i))) for i in range(start, stop)]
+    return [
+        normalise_feedback(Feedback.model_validate(dataset.base_feedback(i)))
+        for i in range(start, stop)
+    ]
 
 
 async def main(n: int, url: str | None) -> None:
     tmp = Path(tempfile.mkdtemp())
     db = url or f"sqlite+aiosqlite:///{tmp / 'bench.db'}"
     await asyncio.to_thread(upgrade, db)
-    runtime = build_runtime(load_settings(environment="test", var_dir=tmp, database_url=db,
-                                          secret_key="b" * 40))
+    runtime = build_runtime(
+        load_settings(environment="test", var_dir=tmp, database_url=db, secret_key="b" * 40)
+    )
     async with unit_of_work(runtime.sessionmaker) as session:
         seller = Seller(name="bench")
         session.add(seller)

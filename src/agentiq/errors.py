@@ -21,10 +21,9 @@ HtmlRenderer = "Callable[[Request, int, str], Response]"
 
 
 def _wants_json(request: Request) -> bool:
-    return (
-        request.url.path.startswith("/api")
-        or ("application/json" in request.headers.get("accept", "")
-        and "text/html" not in request.headers.get("accept", ""))
+    return request.url.path.startswith("/api") or (
+        "application/json" in request.headers.get("accept", "")
+        and "text/html" not in request.headers.get("accept", "")
     )
 
 

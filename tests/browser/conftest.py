@@ -5,6 +5,7 @@ absent (CI installs Debian's chromium; a browser is never downloaded)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import socket
 import threading
@@ -132,7 +133,12 @@ def shot(page: Any, name: str) -> Path:
 
 
 def keep_for_readme(name: str) -> None:
-    """Copy a good screenshot into docs/screenshots/ for the README."""
+    """Copy a good screenshot into docs/screenshots/ for the README.
+
+    Only with AGENTIQ_UPDATE_SCREENSHOTS=1: a normal test run must not dirty the work tree.
+    """
+    if os.environ.get("AGENTIQ_UPDATE_SCREENSHOTS") != "1":
+        return
     target = PROJECT_ROOT / "docs" / "screenshots"
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(SCREENSHOTS / f"{name}.png", target / f"{name}.png")

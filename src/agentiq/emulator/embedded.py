@@ -13,9 +13,9 @@ from typing import Any
 
 import httpx
 
+from agentiq.cabinets.clients import EMULATOR_HOST, EMULATOR_HTTP
 from agentiq.emulator.app import create_emulator_app
 from agentiq.emulator.state import EmulatedSeller, Emulator
-from agentiq.cabinets.clients import EMULATOR_HOST, EMULATOR_HTTP
 from agentiq.runtime import Runtime
 
 log = logging.getLogger(__name__)
