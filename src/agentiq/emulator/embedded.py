@@ -43,7 +43,8 @@ async def start(app: Any, runtime: Runtime) -> None:
     # Stable signing key: tokens issued before a restart still verify after it.
     secret = settings.resolved_secret_key()
     emulator._key = hashlib.sha256(f"wb-emulator:{secret}".encode()).hexdigest()
-    seller = emulator.add_seller("Демо продавец", seed=DEMO_SEED)
+    # A believable desk: a few days of open items, older ones mostly answered already.
+    seller = emulator.add_seller("Демо продавец", seed=DEMO_SEED, open_days=3)
     emulator.start_live_traffic(seller.seller_id, every_s=LIVE_EVERY_S)
     emulator_app = create_emulator_app(emulator)
     app.mount(MOUNT_PATH, emulator_app)

@@ -210,14 +210,22 @@ class Timeline:
 
 
 def make_timeline(
-    seed: int, kind: int, n: int, end: float, old: bytes, recent: bytes, catalogue_size: int
+    seed: int,
+    kind: int,
+    n: int,
+    end: float,
+    old: bytes,
+    recent: bytes,
+    catalogue_size: int,
+    open_days: float = 14.0,
 ) -> Timeline:
     span = min(720 * DAY, max(60 * DAY, n * 60.0))
     interval = span / max(n, 1)
     start = end - span
     rng = random.Random(mix(seed, kind, 101))
     raw = rng.randbytes(n)
-    recent_from = max(0, min(n, int((end - 14 * DAY - start) / interval)))
+    # Sellers answer over time: only the last `open_days` hold a real backlog of open items.
+    recent_from = max(0, min(n, int((end - open_days * DAY - start) / interval)))
     status = bytearray(raw[:recent_from].translate(old) + raw[recent_from:].translate(recent))
     products = bytearray(rng.randbytes(n).translate(_product_table(seed, catalogue_size)))
     flags = rng.randbytes(n) if kind == FEEDBACK else b""
@@ -415,15 +423,31 @@ class Dataset:
         }
 
 
-def make_dataset(seed: int, n_feedbacks: int, n_questions: int, now: float) -> Dataset:
+def make_dataset(
+    seed: int, n_feedbacks: int, n_questions: int, now: float, open_days: float = 14.0
+) -> Dataset:
     supplier = texts.SELLER_NAMES[seed % len(texts.SELLER_NAMES)]
     catalogue = make_catalogue(seed, n_feedbacks + n_questions, supplier)
     end = now - 60.0  # everything generated is at least a minute old
     fb = make_timeline(
-        seed, FEEDBACK, n_feedbacks, end, OLD_FEEDBACKS, RECENT_FEEDBACKS, len(catalogue)
+        seed,
+        FEEDBACK,
+        n_feedbacks,
+        end,
+        OLD_FEEDBACKS,
+        RECENT_FEEDBACKS,
+        len(catalogue),
+        open_days,
     )
     qs = make_timeline(
-        seed, QUESTION, n_questions, end, OLD_QUESTIONS, RECENT_QUESTIONS, len(catalogue)
+        seed,
+        QUESTION,
+        n_questions,
+        end,
+        OLD_QUESTIONS,
+        RECENT_QUESTIONS,
+        len(catalogue),
+        open_days,
     )
     return Dataset(seed, supplier, now, catalogue, fb, qs)
 

@@ -188,9 +188,11 @@ class Emulator:
         questions: int = 100,
         chats: int = 30,
         token_type: str = "personal",
+        open_days: float = 14.0,
     ) -> EmulatedSeller:
+        """`open_days`: how far back most items are still unanswered (the seller's backlog)."""
         now = self.now_ts()
-        data = gen.make_dataset(seed, feedbacks, questions, now)
+        data = gen.make_dataset(seed, feedbacks, questions, now, open_days)
         chat_records, events = gen.make_chats(data, chats)
         attachments: dict[str, dict[str, Any]] = {}
         for event in events:
