@@ -94,14 +94,21 @@ class _Word:
     def matches(self, token: str) -> bool:
         if not self.is_stem:
             return token == self.value
-        if token.startswith(self.value):
-            return True
-        size = len(self.value)
-        if size < FUZZY_MIN_STEM or len(token) < size - 1:
-            return False
-        # Compare the stem with the token's head allowing one inserted or dropped letter.
-        heads = {token[: size - 1], token[:size], token[: size + 1]}
-        return any(Levenshtein.distance(head, self.value, score_cutoff=1) <= 1 for head in heads)
+        return _stem_matches(self.value, token)
+
+
+@lru_cache(maxsize=262_144)
+def _stem_matches(stem: str, token: str) -> bool:
+    # Cached: words repeat heavily across buyers' texts, and the fuzzy comparison below is
+    # what made triage the bottleneck of ingestion.
+    if token.startswith(stem):
+        return True
+    size = len(stem)
+    if size < FUZZY_MIN_STEM or len(token) < size - 1:
+        return False
+    # Compare the stem with the token's head allowing one inserted or dropped letter.
+    heads = {token[: size - 1], token[:size], token[: size + 1]}
+    return any(Levenshtein.distance(head, stem, score_cutoff=1) <= 1 for head in heads)
 
 
 @dataclass(frozen=True)
