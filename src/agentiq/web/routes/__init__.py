@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from agentiq.web.routes import (
+    ai_settings_pages,
     analytics_pages,
     auth_pages,
     inbox_pages,
@@ -14,7 +15,14 @@ from agentiq.web.routes import (
 from agentiq.web.routes.errors import render_error
 
 router = APIRouter(include_in_schema=False)
-for area in (auth_pages, onboarding, settings_pages, inbox_pages, analytics_pages):
+for area in (
+    auth_pages,
+    onboarding,
+    settings_pages,
+    ai_settings_pages,
+    inbox_pages,
+    analytics_pages,
+):
     router.include_router(area.router)
 
 

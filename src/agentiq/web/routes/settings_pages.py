@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from agentiq.auth import service as auth_service
 from agentiq.auth.repository import AccountRepository
 from agentiq.cabinets import service as cabinet_service
+from agentiq.cabinets.check import check_cabinet
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.db import after_commit
 from agentiq.deps import CurrentPrincipal, DbSession, OwnerPrincipal, RuntimeDep
@@ -43,6 +44,9 @@ async def _connections(
         **shell,
         "section": "connections",
         "cabinets": [cabinet_view(row) for row in rows],
+        # True / False after a check against WB, None when only the offline decode ran.
+        "check_ok": {row.id: (row.token_check or {}).get("ok") for row in rows},
+        "checked_id": request.query_params.get("checked"),
         "values": {},
         "errors": {},
         **(extra or {}),
@@ -124,6 +128,19 @@ async def sync_connection(
     await CabinetRepository(db, principal.seller_id).get(cabinet_id)  # 404 for a foreign id
     await trigger_sync(db, runtime, principal.seller_id, cabinet_id)
     return redirect(request, request.headers.get("hx-current-url") or "/settings/connections")
+
+
+@router.post("/connections/{cabinet_id}/check")
+async def check_connection(
+    request: Request,
+    cabinet_id: int,
+    principal: CurrentPrincipal,
+    db: DbSession,
+    runtime: RuntimeDep,
+) -> Response:
+    """Ping WB with the cabinet's token; the result lands in `token_check` and on the page."""
+    await check_cabinet(db, runtime, principal.seller_id, cabinet_id)  # 404 for a foreign id
+    return redirect(request, f"/settings/connections?checked={cabinet_id}#cabinet-{cabinet_id}")
 
 
 # --- Team ---------------------------------------------------------------------------------
