@@ -115,7 +115,11 @@ def test_channels_queues_and_search(page: Any, live_server: LiveServer) -> None:
     page.click(".pills [data-queue=all]")
     page.wait_for_url(re.compile(r"queue=all"))
     page.click(".channel-tabs [data-channel=all]")
+    page.wait_for_url(lambda url: "channel=chat" not in url)
+    page.wait_for_selector(".inbox-row")
     page.keyboard.press("/")
+    # The shortcut must have moved focus before typing, or the keys go to the page.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'search'")
     page.keyboard.type("протекает")
     page.wait_for_url(re.compile(r"q="))
     page.wait_for_selector(f"text={marker}")

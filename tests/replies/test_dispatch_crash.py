@@ -139,6 +139,7 @@ async def test_killed_dispatcher_never_duplicates_or_loses_a_reply(crash_world: 
     assert len(rows) >= 150
     assert lost == []
     assert duplicated == []
-    # The faults really happened: unknown outcomes were resolved by reading back.
-    assert attempt_outcomes["timeout"] > 0 and attempt_outcomes["unknown"] > 0
+    # The faults really happened (5xx → unknown, hangs → timeout: which of the two a run sees
+    # depends on where the kills land), and uncertain outcomes were resolved by reading back.
+    assert attempt_outcomes["timeout"] + attempt_outcomes["unknown"] > 0
     assert attempt_outcomes["readback"] > 0
