@@ -378,12 +378,36 @@ class WBClient:
         result: NewFeedbacksQuestions = self._model(NewFeedbacksQuestions, data)
         return result
 
-    async def count_unanswered_feedbacks(self) -> CountUnanswered:
+    async def _count_unanswered(self, kind: Literal["feedbacks", "questions"]) -> CountUnanswered:
         response = await self.request(
-            "GET", "feedbacks", "/api/v1/feedbacks/count-unanswered", category="feedbacks"
+            "GET", "feedbacks", f"/api/v1/{kind}/count-unanswered", category="feedbacks"
         )
         result: CountUnanswered = self._model(CountUnanswered, self._legacy_data(response))
         return result
+
+    async def _count(
+        self,
+        kind: Literal["feedbacks", "questions"],
+        is_answered: bool,
+        date_from: datetime | int | None,
+        date_to: datetime | int | None,
+    ) -> int:
+        # isAnswered is always sent: the RU and EN docs disagree on its default.
+        response = await self.request(
+            "GET",
+            "feedbacks",
+            f"/api/v1/{kind}/count",
+            category="feedbacks",
+            params={
+                "isAnswered": _bool(is_answered),
+                "dateFrom": unix_seconds(date_from),
+                "dateTo": unix_seconds(date_to),
+            },
+        )
+        return self._expect_int(self._legacy_data(response), f"{kind}/count")
+
+    async def count_unanswered_feedbacks(self) -> CountUnanswered:
+        return await self._count_unanswered("feedbacks")
 
     async def count_feedbacks(
         self,
@@ -392,19 +416,7 @@ class WBClient:
         date_from: datetime | int | None = None,
         date_to: datetime | int | None = None,
     ) -> int:
-        # isAnswered is always sent: the RU and EN docs disagree on its default.
-        response = await self.request(
-            "GET",
-            "feedbacks",
-            "/api/v1/feedbacks/count",
-            category="feedbacks",
-            params={
-                "isAnswered": _bool(is_answered),
-                "dateFrom": unix_seconds(date_from),
-                "dateTo": unix_seconds(date_to),
-            },
-        )
-        return self._expect_int(self._legacy_data(response), "feedbacks/count")
+        return await self._count("feedbacks", is_answered, date_from, date_to)
 
     async def list_feedbacks(
         self,
@@ -513,11 +525,7 @@ class WBClient:
     # --- questions ----------------------------------------------------------------------------
 
     async def count_unanswered_questions(self) -> CountUnanswered:
-        response = await self.request(
-            "GET", "feedbacks", "/api/v1/questions/count-unanswered", category="feedbacks"
-        )
-        result: CountUnanswered = self._model(CountUnanswered, self._legacy_data(response))
-        return result
+        return await self._count_unanswered("questions")
 
     async def count_questions(
         self,
@@ -526,18 +534,7 @@ class WBClient:
         date_from: datetime | int | None = None,
         date_to: datetime | int | None = None,
     ) -> int:
-        response = await self.request(
-            "GET",
-            "feedbacks",
-            "/api/v1/questions/count",
-            category="feedbacks",
-            params={
-                "isAnswered": _bool(is_answered),
-                "dateFrom": unix_seconds(date_from),
-                "dateTo": unix_seconds(date_to),
-            },
-        )
-        return self._expect_int(self._legacy_data(response), "questions/count")
+        return await self._count("questions", is_answered, date_from, date_to)
 
     async def list_questions(
         self,
