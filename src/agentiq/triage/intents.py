@@ -37,13 +37,21 @@ def classify_question(text: Text | str) -> IntentMatch:
     return IntentMatch(best, best_score, scores)
 
 
+# Every signal's terms in one matcher, so a text is scanned once for all signals.
+_ALL_SIGNAL_TERMS = tuple(
+    dict.fromkeys(term for terms in rules.SIGNAL_TERMS.values() for term in terms)
+)
+_SIGNALS_OF_TERM: dict[str, set[str]] = {}
+for _signal, _terms in rules.SIGNAL_TERMS.items():
+    for _term in _terms:
+        _SIGNALS_OF_TERM.setdefault(_term, set()).add(_signal)
+
+
 def find_signals(text: Text) -> list[str]:
     """Content signals in the text (negated mentions ignored), most serious first."""
-    found = {
-        signal
-        for signal, terms in rules.SIGNAL_TERMS.items()
-        if text.find(terms, respect_negation=True)
-    }
+    found: set[str] = set()
+    for term in text.find(_ALL_SIGNAL_TERMS, respect_negation=True):
+        found |= _SIGNALS_OF_TERM[term]
     return [signal for signal in rules.SIGNAL_ORDER if signal in found]
 
 

@@ -199,13 +199,86 @@ class Text:
         return not self.tokens
 
     def find(self, terms: Iterable[str], *, respect_negation: bool) -> list[str]:
-        """Sources of the terms that occur (not negated, when asked)."""
-        hits = []
-        for source in terms:
-            term = compile_term(source)
-            for start, end in term.spans(self.tokens, self.joined):
-                if respect_negation and is_negated(self.tokens, start, end):
-                    continue
-                hits.append(source)
+        """Sources of the terms that occur (not negated, when asked), in the terms' order."""
+        return term_set(tuple(terms)).find(self, respect_negation=respect_negation)
+
+
+# A set's token cache is dropped when it grows past this many distinct words.
+_TOKEN_CACHE_LIMIT = 100_000
+
+
+class TermSet:
+    """Many terms compiled into one matcher: a text is scanned once, not once per term.
+
+    Word terms are indexed by their first word (exact words in a dict, stems by prefix, long
+    stems also by one-typo distance), and each distinct token's candidates are cached, so the
+    cost per text is a dict lookup per word plus a check of the few terms that start there.
+    """
+
+    def __init__(self, sources: tuple[str, ...]) -> None:
+        self.sources = sources
+        self._terms = [compile_term(source) for source in sources]
+        self._regex = [(i, t) for i, t in enumerate(self._terms) if t.regex is not None]
+        self._exact: dict[str, list[int]] = {}
+        self._stems: dict[str, list[int]] = {}
+        self._fuzzy: list[tuple[str, int]] = []
+        for index, term in enumerate(self._terms):
+            if not term.words:
+                continue
+            first = term.words[0]
+            if not first.is_stem:
+                self._exact.setdefault(first.value, []).append(index)
+                continue
+            self._stems.setdefault(first.value, []).append(index)
+            if len(first.value) >= FUZZY_MIN_STEM:
+                self._fuzzy.append((first.value, index))
+        self._stem_sizes = sorted({len(stem) for stem in self._stems})
+        self._starts: dict[str, tuple[int, ...]] = {}
+
+    def _starting_with(self, token: str) -> tuple[int, ...]:
+        """Indexes of the word terms whose first word matches `token`."""
+        found = self._starts.get(token)
+        if found is not None:
+            return found
+        indexes = set(self._exact.get(token, ()))
+        for size in self._stem_sizes:
+            if size > len(token):
                 break
-        return hits
+            indexes.update(self._stems.get(token[:size], ()))
+        for stem, index in self._fuzzy:
+            if index not in indexes and _stem_matches(stem, token):
+                indexes.add(index)
+        found = tuple(sorted(indexes))
+        if len(self._starts) >= _TOKEN_CACHE_LIMIT:
+            self._starts.clear()
+        self._starts[token] = found
+        return found
+
+    def find(self, text: Text, *, respect_negation: bool) -> list[str]:
+        tokens = text.tokens
+        count = len(tokens)
+        hits: set[int] = set()
+        for start, token in enumerate(tokens):
+            for index in self._starting_with(token):
+                if index in hits:
+                    continue
+                words = self._terms[index].words
+                end = start + len(words)
+                if end > count or not all(
+                    words[k].matches(tokens[start + k]) for k in range(1, len(words))
+                ):
+                    continue
+                if respect_negation and is_negated(tokens, start, end):
+                    continue
+                hits.add(index)
+        for index, term in self._regex:
+            for start, end in term.spans(tokens, text.joined):
+                if not (respect_negation and is_negated(tokens, start, end)):
+                    hits.add(index)
+                    break
+        return [self.sources[index] for index in sorted(hits)]
+
+
+@lru_cache(maxsize=1024)
+def term_set(sources: tuple[str, ...]) -> TermSet:
+    return TermSet(sources)
