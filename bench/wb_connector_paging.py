@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -24,51 +21,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from emulator_process import start_emulator, wait_until_up  # noqa: E402
+
 from agentiq.kit.http import build_http_client  # noqa: E402
 from agentiq.kit.ratelimit import MemoryRateLimiter  # noqa: E402
 from agentiq.marketplaces.wb.client import WBClient, WBHosts  # noqa: E402
 from agentiq.marketplaces.wb.windows import walk_feedbacks  # noqa: E402
 
-EMULATOR_PROCESS = """
-import json, socket, sys
-import uvicorn
-from agentiq.emulator.app import create_emulator_app
-from agentiq.emulator.state import Emulator
-
-emulator = Emulator(rate_limits=True)
-seller = emulator.add_seller(seed=7, feedbacks=int(sys.argv[1]), questions=10, chats=1)
-sock = socket.socket()
-sock.bind(("127.0.0.1", 0))
-print(json.dumps({"port": sock.getsockname()[1], "token": seller.token,
-                  "seller_id": seller.seller_id}), flush=True)
-config = uvicorn.Config(create_emulator_app(emulator), log_level="warning", access_log=False)
-uvicorn.Server(config).run(sockets=[sock])
-"""
-
 RATE, BURST = 3.0, 6
-
-
-def start_emulator(items: int) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", EMULATOR_PROCESS, str(items)],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    assert proc.stdout is not None
-    return proc, json.loads(proc.stdout.readline())
 
 
 async def run(items: int, take: int, info: dict[str, str]) -> dict[str, float]:
     base = f"http://127.0.0.1:{info['port']}"
     http = build_http_client(timeout=60.0)
-    for _ in range(100):  # wait until uvicorn accepts connections
-        try:
-            await http.get(f"{base}/feedbacks-api/ping")
-            break
-        except Exception:
-            await asyncio.sleep(0.1)
+    await wait_until_up(http, base)
     await asyncio.sleep(1.0)  # let the ping bucket be; feedbacks bucket starts full
     client = WBClient(
         info["token"],
@@ -114,7 +80,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=200_000, help="feedbacks to generate")
     parser.add_argument("--take", type=int, default=5000, help="page size (WB max 5000)")
     args = parser.parse_args()
-    proc, info = start_emulator(args.items)
+    proc, info = start_emulator(feedbacks=args.items)
     try:
         r = asyncio.run(run(args.items, args.take, info))
     finally:

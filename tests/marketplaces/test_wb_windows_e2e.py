@@ -65,6 +65,9 @@ async def test_feedback_walk_is_complete_and_splits_windows(fast_wb, http) -> No
     assert set(seen) == truth
     assert walker.stats.splits > 0
     assert watermarks == sorted(watermarks) and len(watermarks) == walker.stats.windows
+    # Only ids a later window could list again are remembered (at most one window's worth,
+    # both answered states): memory is bounded by the paging capacity, not by the history.
+    assert walker.remembered_ids <= 2 * small.capacity(100) < len(seen)
     assert watermarks[-1] >= datetime.now(UTC) - timedelta(minutes=1)
     for query in list_queries(fast_wb, start, "/api/v1/feedbacks"):
         assert query["take"] <= 100 and query["skip"] <= 200

@@ -95,7 +95,7 @@ async def ingest_batch(
         if old is not None and old.content_hash == digest:
             result.skipped += 1
             continue
-        rows.append(_row(ctx, item, old, held, digest, now))
+        rows.append(build_row(ctx, item, old, held, digest, now))
         result.changed_ids.append(item.external_id)
         if old is None:
             result.created += 1
@@ -125,7 +125,7 @@ def _card(item: NormalisedItem) -> dict[str, Any]:
     }
 
 
-def _row(
+def build_row(
     ctx: IngestContext,
     item: NormalisedItem,
     old: ExistingRow | None,

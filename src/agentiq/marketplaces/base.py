@@ -30,6 +30,7 @@ class MarketplaceClient(Protocol):
         date_from: datetime | int,
         date_to: datetime | int | None = None,
         answered_states: Sequence[bool] = (False, True),
+        take: int = 5000,
     ) -> Any: ...
 
     # Chats: the events feed with its cursor, and the chat list (for reply signatures).

@@ -5,7 +5,8 @@ questions: take + skip ≤ 10 000), so a long history cannot be read by skipping
 The walker asks the count endpoint how many items a date window holds (per `isAnswered`),
 halves the window while it holds more than paging can reach, and pages each small-enough
 window in date order. If WB's count was stale and paging still hits the cap, it restarts the
-rest of the window from the last item's date (ids already yielded are skipped).
+rest of the window from the last item's date (ids already yielded are skipped; the walker
+remembers only ids that a later window can still list, so its memory does not grow).
 
 Windows are walked oldest first, and both `isAnswered=false` and `isAnswered=true` are read
 before moving on, so after a window is done every item created up to its end has been seen:
@@ -113,7 +114,10 @@ class WindowWalker(Generic[ItemT]):
         self.take = min(take, self.limits.max_take)
         self.capacity = self.limits.capacity(self.take)
         self.stats = WalkStats()
-        self._seen: set[str] = set()
+        # Ids yielded so far -> their creation second. Only ids that a later window can list
+        # again (those of its shared boundary second) are kept, so memory stays flat however
+        # long the history is.
+        self._seen: dict[str, int] = {}
 
     async def pages(self) -> AsyncIterator[WindowPage[ItemT]]:
         if self.end < self.start:
@@ -130,6 +134,7 @@ class WindowWalker(Generic[ItemT]):
                 stack.append((lo, mid))
                 continue
             self.stats.windows += 1
+            self._forget_before(lo)
             last: WindowPage[ItemT] | None = None
             for answered, count in zip(self.answered_states, counts, strict=True):
                 if count == 0:
@@ -190,7 +195,7 @@ class WindowWalker(Generic[ItemT]):
             if item.id in self._seen:
                 self.stats.duplicates_skipped += 1
                 continue
-            self._seen.add(item.id)
+            self._seen[item.id] = int(item.created_date.timestamp())
             fresh.append(item)
         self.stats.pages += 1
         self.stats.items += len(fresh)
@@ -204,6 +209,16 @@ class WindowWalker(Generic[ItemT]):
             items=fresh,
             invalid=list(raw.invalid),
         )
+
+    @property
+    def remembered_ids(self) -> int:
+        """How many yielded ids the walker still keeps for de-duplication."""
+        return len(self._seen)
+
+    def _forget_before(self, lo: int) -> None:
+        """Windows go oldest first: an item created before `lo` cannot be listed again."""
+        if self._seen:
+            self._seen = {key: created for key, created in self._seen.items() if created >= lo}
 
     async def _count(self, lo: int, hi: int, answered: bool) -> int:
         if self.channel == "feedbacks":
