@@ -1,5 +1,9 @@
 """One batch of normalised items -> triaged rows -> one upsert (inside the caller's session).
 
+`ingest_batch` does both halves in one session; the sync's page pipeline calls
+`prepare_batch` (reads + triage, CPU) for the next page while `write_batch` of the previous
+page runs, so triage overlaps the database's own work.
+
 A row is triaged and written only when its content hash differs from the stored one; an item
 whose reply is on its way (outbox) or was just sent by us stays answered until WB agrees.
 """
@@ -69,24 +73,35 @@ def _stored_hash(item: NormalisedItem, held: bool) -> str:
     return hashlib.sha256(f"{digest}:reply-pending".encode()).hexdigest() if held else digest
 
 
-async def ingest_batch(
+@dataclass(slots=True)
+class PreparedBatch:
+    """Rows ready to write: triaged and merged with what is stored, nothing written yet."""
+
+    channel: str
+    result: BatchResult
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    cards: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def prepare_batch(
     session: AsyncSession,
     ctx: IngestContext,
     channel: str,
     items: list[NormalisedItem],
     *,
     existing: dict[str, ExistingRow] | None = None,
-) -> BatchResult:
-    result = BatchResult()
+) -> PreparedBatch:
+    """Change detection and triage for a batch; only reads (any session will do)."""
+    prepared = PreparedBatch(channel, BatchResult())
+    result = prepared.result
     unique = list({item.external_id: item for item in items}.values())
     if not unique:
-        return result
+        return prepared
     repo = IngestionRepository(session, ctx.seller_id)
     if existing is None:
         existing = await repo.existing(ctx.marketplace, channel, [i.external_id for i in unique])
     pending = await repo.pending_reply_ids([row.id for row in existing.values()])
     now = utcnow()
-    rows: list[dict[str, Any]] = []
     cards: dict[int, dict[str, Any]] = {}
     for item in unique:
         old = existing.get(item.external_id)
@@ -95,7 +110,7 @@ async def ingest_batch(
         if old is not None and old.content_hash == digest:
             result.skipped += 1
             continue
-        rows.append(build_row(ctx, item, old, held, digest, now))
+        prepared.rows.append(build_row(ctx, item, old, held, digest, now))
         result.changed_ids.append(item.external_id)
         if old is None:
             result.created += 1
@@ -105,9 +120,30 @@ async def ingest_batch(
             card = cards.setdefault(item.product.nm_id, _card(item))
             if item.product.size and item.product.size not in card["sizes"]["seen"]:
                 card["sizes"]["seen"].append(item.product.size)
-    await repo.upsert(rows)
-    await repo.upsert_product_cards(ctx.marketplace, list(cards.values()))
-    return result
+    prepared.cards = list(cards.values())
+    return prepared
+
+
+async def write_batch(
+    session: AsyncSession, ctx: IngestContext, prepared: PreparedBatch
+) -> BatchResult:
+    """The batched upserts of a prepared batch (inside the caller's transaction)."""
+    repo = IngestionRepository(session, ctx.seller_id)
+    await repo.upsert(prepared.rows)
+    await repo.upsert_product_cards(ctx.marketplace, prepared.cards)
+    return prepared.result
+
+
+async def ingest_batch(
+    session: AsyncSession,
+    ctx: IngestContext,
+    channel: str,
+    items: list[NormalisedItem],
+    *,
+    existing: dict[str, ExistingRow] | None = None,
+) -> BatchResult:
+    prepared = await prepare_batch(session, ctx, channel, items, existing=existing)
+    return await write_batch(session, ctx, prepared)
 
 
 def _card(item: NormalisedItem) -> dict[str, Any]:
