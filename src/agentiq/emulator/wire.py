@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from starlette.responses import Response
 
 PROBLEM = "application/problem+json"
@@ -30,7 +30,8 @@ def request_id() -> str:
 
 
 def dumps(body: Any) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    # Compact UTF-8 like WB; orjson renders a 5 000-item page several times faster than json.
+    return orjson.dumps(body)
 
 
 def json_response(body: Any, status: int = 200, media_type: str = JSON) -> Response:

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
+import orjson
 
 from agentiq.kit.http import USER_AGENT
 from agentiq.kit.ratelimit import MemoryRateLimiter, RateLimit, RateLimiter
@@ -275,8 +276,9 @@ class WBClient:
 
     @staticmethod
     def _json(response: httpx.Response) -> Any:
+        # orjson: a 5 000-item page is several MB of JSON, parsed ~3x faster than by json.
         try:
-            return response.json()
+            return orjson.loads(response.content)
         except ValueError as exc:
             raise WBMalformedResponse(
                 status=response.status_code, wb_text=response.text[:200]
