@@ -10,8 +10,8 @@ remembers only ids that a later window can still list, so its memory does not gr
 
 Windows are walked oldest first, and both `isAnswered=false` and `isAnswered=true` are read
 before moving on, so after a window is done every item created up to its end has been seen:
-the page that finishes a window carries `watermark`, which the sync stores and passes back as
-`date_from` to resume. Unanswered is read before answered, so an item answered mid-walk is
+an item-less page that closes each window carries its `watermark`, which the sync stores and
+passes back as `date_from` to resume. Unanswered is read before answered, so an item answered mid-walk is
 seen in one of the two passes. `dateFrom`/`dateTo` are inclusive Unix seconds; neighbouring
 windows share their boundary second, so nothing is lost whichever way WB treats the ends.
 """
@@ -70,8 +70,8 @@ class WindowPage(Generic[ItemT]):
     skip: int
     items: list[ItemT] = field(default_factory=list)
     invalid: list[InvalidItem] = field(default_factory=list)
-    # Set on the page that finishes a window (both isAnswered passes): every item created at
-    # or before this instant has been yielded; persist it and resume with date_from=watermark.
+    # Set on the item-less page that closes a window (both isAnswered passes): every item
+    # created at or before this instant has been yielded; persist it, resume from it.
     watermark: datetime | None = None
     # The window could not be split further and still held more than paging reaches.
     truncated: bool = False
@@ -135,18 +135,21 @@ class WindowWalker(Generic[ItemT]):
                 continue
             self.stats.windows += 1
             self._forget_before(lo)
-            last: WindowPage[ItemT] | None = None
             for answered, count in zip(self.answered_states, counts, strict=True):
                 if count == 0:
                     continue  # nothing there: save a request from WB's tight budget
                 async for page in self._walk_window(lo, hi, answered, count):
-                    if last is not None:
-                        yield last
-                    last = page
-            if last is None:
-                last = self._page(lo, hi, self.answered_states[-1], 0, Page())
-            last.watermark = datetime.fromtimestamp(hi, UTC)
-            yield last
+                    yield page
+            # The window is done: an item-less page carries its watermark. Pages are handed
+            # on as they come (none is held back to carry it), so memory holds fewer pages.
+            yield WindowPage(
+                channel=self.channel,
+                is_answered=self.answered_states[-1],
+                window_from=datetime.fromtimestamp(lo, UTC),
+                window_to=datetime.fromtimestamp(hi, UTC),
+                skip=0,
+                watermark=datetime.fromtimestamp(hi, UTC),
+            )
 
     async def _walk_window(
         self, lo: int, hi: int, answered: bool, expected: int
