@@ -101,6 +101,11 @@ async def test_answer_to_unknown_id_is_accepted_like_wb(wb) -> None:
 async def test_archive_and_order_return(wb) -> None:
     archive = await wb.list_archived_feedbacks(take=100, skip=0)
     assert archive.items and not archive.invalid
+    # Unanswered only: answered ones are counted (paging stays right) but never parsed.
+    fresh = await wb.list_archived_feedbacks(take=100, skip=0, unanswered_only=True)
+    answered = sum(item.is_answered for item in archive.items)
+    assert answered and fresh.passed_over == answered and fresh.size == archive.size
+    assert [f.id for f in fresh.items] == [f.id for f in archive.items if not f.is_answered]
     page = await wb.list_feedbacks(is_answered=False, take=5000, skip=0)
     returnable = [f for f in page.items if f.is_able_return_product_orders]
     if not returnable:

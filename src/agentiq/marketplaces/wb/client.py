@@ -52,6 +52,7 @@ from agentiq.marketplaces.wb.schemas import (
     Question,
     QuestionPage,
     SentMessage,
+    has_answer_text,
     parse_items,
 )
 from agentiq.marketplaces.wb.schemas import Chat as ChatModel
@@ -457,8 +458,15 @@ class WBClient:
         return page
 
     async def list_archived_feedbacks(
-        self, *, take: int, skip: int = 0, nm_id: int | None = None, order: Order | None = None
+        self,
+        *,
+        take: int,
+        skip: int = 0,
+        nm_id: int | None = None,
+        order: Order | None = None,
+        unanswered_only: bool = False,
     ) -> FeedbackPage:
+        """WB's archive. `unanswered_only` counts answered items without parsing them."""
         if not 0 < take <= 5000 or skip < 0:
             raise ValueError("WB limits: take in 1..5000, skip >= 0")
         response = await self.request(
@@ -470,7 +478,10 @@ class WBClient:
         )
         data = self._expect_dict(self._legacy_data(response), "feedbacks/archive")
         page = FeedbackPage()
-        parse_items(Feedback, self._expect_list(data.get("feedbacks"), "feedbacks"), page)
+        raw_items = self._expect_list(data.get("feedbacks"), "feedbacks")
+        parse_items(
+            Feedback, raw_items, page, pass_over=has_answer_text if unanswered_only else None
+        )
         return page
 
     async def get_feedback(self, feedback_id: str) -> Feedback:

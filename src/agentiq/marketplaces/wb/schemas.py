@@ -8,6 +8,7 @@ Only identifiers are required: an item without its id cannot be stored, anything
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
@@ -225,11 +226,13 @@ class InvalidItem:
 class Page(Generic[T]):
     items: list[T] = field(default_factory=list)
     invalid: list[InvalidItem] = field(default_factory=list)
+    # Raw items the caller asked to leave out unparsed (e.g. answered ones in the archive).
+    passed_over: int = 0
 
     @property
     def size(self) -> int:
-        """How many raw items WB returned (valid + invalid): what paging must count."""
-        return len(self.items) + len(self.invalid)
+        """How many raw items WB returned (valid, invalid, passed over): what paging counts."""
+        return len(self.items) + len(self.invalid) + self.passed_over
 
 
 @dataclass(slots=True)
@@ -292,15 +295,36 @@ class AttachmentRejected:
 AttachmentResult = AttachmentFile | AttachmentPending | AttachmentRejected
 
 
-def parse_items(model: type[T], raw_items: Any, page: Page[T]) -> None:
-    """Validate items one by one so one broken item never sinks the page."""
+def parse_items(
+    model: type[T],
+    raw_items: Any,
+    page: Page[T],
+    *,
+    pass_over: Callable[[Any], bool] | None = None,
+) -> None:
+    """Validate items one by one so one broken item never sinks the page.
+
+    Raw items for which `pass_over` is true are only counted: validation is most of the
+    connector's CPU, and some callers need just a part of a page.
+    """
     if raw_items is None:
         return
     for raw in raw_items:
+        if pass_over is not None and pass_over(raw):
+            page.passed_over += 1
+            continue
         try:
             page.items.append(model.model_validate(raw))
         except ValueError as exc:  # pydantic.ValidationError subclasses ValueError
             page.invalid.append(InvalidItem(raw=raw, error=_short_error(exc)))
+
+
+def has_answer_text(raw: Any) -> bool:
+    """A raw WB feedback or question already answered (what `is_answered` says of a model)."""
+    if not isinstance(raw, dict):
+        return False
+    answer = raw.get("answer")
+    return isinstance(answer, dict) and bool(answer.get("text"))
 
 
 def _short_error(exc: Exception) -> str:
