@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Interval,
+    String,
+    Table,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.kit.repository import TenantRepository
-from agentiq.models import PRIORITY_RANK, Interaction, Priority, RuntimeSetting, SlaRule
+from agentiq.models import (
+    PRIORITY_RANK,
+    Interaction,
+    InteractionEvent,
+    Priority,
+    RuntimeSetting,
+    SlaRule,
+)
 
 TRIAGE_NAMESPACE = "triage"
 TRIAGE_KEY = "settings"
@@ -81,3 +107,185 @@ async def escalate_overdue(
         rows = await session.execute(stmt)
         escalated.extend((row.id, row.seller_id, level, target) for row in rows)
     return escalated
+
+
+# NEXT_LEVEL reversed: the level an escalated item was raised from. "urgent" is ambiguous
+# (high → urgent, and urgent stays urgent), so for urgent items the escalation event decides.
+PREVIOUS_LEVEL = {
+    Priority.urgent.value: Priority.high.value,
+    Priority.high.value: Priority.normal.value,
+    Priority.normal.value: Priority.low.value,
+    Priority.low.value: Priority.low.value,
+}
+
+# (channel, intent, rating) of open items: everything an SLA target depends on.
+SlaGroup = tuple[str, str | None, int | None]
+# Groups per UPDATE and rows per executemany batch: well under the bound-parameter limits.
+GROUP_CHUNK = 100
+ROW_CHUNK = 900
+
+
+def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class OpenItemDeadlines(TenantRepository[Interaction]):
+    """Deadlines of the seller's items that still need an answer, rewritten in bulk.
+
+    Every statement here starts from the seller's own open items (`_open()`): set-based
+    UPDATEs per SLA target, never one ORM object per row, because a seller may have 100k+.
+    """
+
+    model = Interaction
+
+    def __init__(self, session: AsyncSession, seller_id: int) -> None:
+        super().__init__(session, seller_id)
+        self.dialect = session.get_bind().dialect.name
+
+    def _open(self) -> tuple[ColumnElement[bool], ...]:
+        return (Interaction.seller_id == self.seller_id, Interaction.needs_response.is_(True))
+
+    async def groups(self) -> list[SlaGroup]:
+        stmt = (
+            select(Interaction.channel, Interaction.intent, Interaction.rating)
+            .where(*self._open())
+            .distinct()
+        )
+        return [(row.channel, row.intent, row.rating) for row in await self.session.execute(stmt)]
+
+    async def retarget(self, groups: Sequence[SlaGroup], minutes: int, source: str) -> int:
+        """Give the groups' open items the target `minutes` (from `source`); the number of
+        items whose deadline moved. The deadline is `occurred_at + minutes`, as at ingestion."""
+        moved = 0
+        due = self._due(minutes)
+        for chunk in _chunks(groups, GROUP_CHUNK):
+            match = or_(*(_group_match(group) for group in chunk))
+            result = await self.session.execute(
+                update(Interaction)
+                .where(*self._open(), match, Interaction.sla_due_at.is_distinct_from(due))
+                .values(sla_due_at=due, extra_data=self._with_target(minutes, source))
+                .execution_options(synchronize_session=False)
+            )
+            moved += max(int(getattr(result, "rowcount", 0) or 0), 0)
+            # Same deadline, stale stored target (e.g. a seller rule equal to the default).
+            stored_minutes = Interaction.extra_data[("triage", "sla_minutes")].as_integer()
+            stored_source = Interaction.extra_data[("triage", "sla_source")].as_string()
+            await self.session.execute(
+                update(Interaction)
+                .where(
+                    *self._open(),
+                    match,
+                    or_(
+                        stored_minutes.is_distinct_from(minutes),
+                        stored_source.is_distinct_from(source),
+                    ),
+                )
+                .values(extra_data=self._with_target(minutes, source))
+                .execution_options(synchronize_session=False)
+            )
+        return moved
+
+    def _due(self, minutes: int) -> ColumnElement[Any]:
+        if self.dialect == "sqlite":
+            # SQLite keeps naive UTC text 'YYYY-MM-DD HH:MM:SS.ffffff' and the inbox's keyset
+            # cursors compare that text, so the result must have exactly the same shape.
+            # Whole minutes never change the fraction: shift the seconds part, re-attach it.
+            stored = type_coerce(Interaction.occurred_at, String)
+            whole = func.strftime(
+                "%Y-%m-%d %H:%M:%S", func.substr(stored, 1, 19), f"+{minutes} minutes"
+            )
+            fraction = func.substr(stored + ".000000", 20, 7)
+            return type_coerce(whole, String) + fraction
+        return Interaction.occurred_at + literal(timedelta(minutes=minutes), Interval())
+
+    def _with_target(self, minutes: int, source: str) -> ColumnElement[Any]:
+        """extra_data with triage.sla_minutes/sla_source replaced, every other key kept."""
+        target = {"sla_minutes": minutes, "sla_source": source}
+        if self.dialect == "sqlite":
+            # A JSON merge patch merges nested objects, so only these two keys change.
+            return func.json_patch(Interaction.extra_data, json.dumps({"triage": target}))
+        triage = func.coalesce(Interaction.extra_data["triage"], literal_column("'{}'::jsonb"))
+        return func.jsonb_set(
+            Interaction.extra_data,
+            literal_column("'{triage}'::text[]"),
+            triage.op("||")(cast(literal(json.dumps(target)), JSONB)),
+        )
+
+    async def escalated_not_overdue(self, now: datetime) -> list[tuple[int, str]]:
+        """(id, priority) of escalated open items whose deadline has not passed."""
+        stmt = select(Interaction.id, Interaction.priority).where(
+            *self._open(),
+            Interaction.escalated_at.is_not(None),
+            Interaction.sla_due_at.is_not(None),
+            Interaction.sla_due_at > now,
+        )
+        return [(row.id, row.priority) for row in await self.session.execute(stmt)]
+
+    async def level_before_escalation(self, ids: Sequence[int]) -> dict[int, str]:
+        """The `from` level of each item's latest escalation event (the sweep writes them)."""
+        levels: dict[int, str] = {}
+        for chunk in _chunks(ids, ROW_CHUNK):
+            stmt = (
+                select(InteractionEvent.interaction_id, InteractionEvent.payload)
+                .where(
+                    InteractionEvent.seller_id == self.seller_id,
+                    InteractionEvent.kind == "escalated",
+                    InteractionEvent.interaction_id.in_(chunk),
+                )
+                .order_by(InteractionEvent.id)
+            )
+            for row in await self.session.execute(stmt):
+                level = (row.payload or {}).get("from")
+                if level in PRIORITY_RANK:
+                    levels[row.interaction_id] = level
+        return levels
+
+    async def deescalate(self, rows: Sequence[tuple[int, str]]) -> None:
+        """Clear `escalated_at` and give each (id, level) its level back, batched."""
+        table: Table = Interaction.__table__  # type: ignore[assignment]
+        stmt = (
+            update(table)
+            .where(table.c.seller_id == self.seller_id, table.c.id == bindparam("b_id"))
+            .values(
+                priority=bindparam("b_level"),
+                priority_rank=bindparam("b_rank"),
+                escalated_at=None,
+            )
+        )
+        for chunk in _chunks(rows, ROW_CHUNK):
+            params = [
+                {"b_id": id_, "b_level": level, "b_rank": PRIORITY_RANK[Priority(level)]}
+                for id_, level in chunk
+            ]
+            await self.session.execute(stmt, params)
+
+    async def record_events(
+        self, kind: str, events: Sequence[tuple[int, dict[str, Any]]], now: datetime
+    ) -> None:
+        rows = [
+            {
+                "seller_id": self.seller_id,
+                "interaction_id": id_,
+                "kind": kind,
+                "payload": payload,
+                "created_at": now,
+            }
+            for id_, payload in events
+        ]
+        await insert_events(self.session, rows)
+
+
+async def insert_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Interaction events as batched multi-row INSERTs (a sweep may write tens of thousands)."""
+    for chunk in _chunks(rows, ROW_CHUNK):
+        await session.execute(insert(InteractionEvent), list(chunk))
+
+
+def _group_match(group: SlaGroup) -> ColumnElement[bool]:
+    channel, intent, rating = group
+    return and_(
+        Interaction.channel == channel,
+        Interaction.intent.is_(None) if intent is None else Interaction.intent == intent,
+        Interaction.rating.is_(None) if rating is None else Interaction.rating == rating,
+    )

@@ -19,6 +19,11 @@ SlaStateName = Literal["overdue", "due_soon", "ok"]
 
 # Within this much time of the deadline an item is "due soon".
 DUE_SOON_WITHIN = timedelta(minutes=30)
+# The longest target a rule may set: a month is already far beyond any WB expectation.
+MAX_SLA_MINUTES = 60 * 24 * 30
+
+# What a rule applies to: (channel, intent, rating_min, rating_max).
+SlaRuleKey = tuple[str, str | None, int | None, int | None]
 
 
 class SlaRule(BaseModel):
@@ -27,7 +32,7 @@ class SlaRule(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     channel: Literal["review", "question", "chat"]
-    minutes: int = Field(gt=0, le=60 * 24 * 30)
+    minutes: int = Field(gt=0, le=MAX_SLA_MINUTES)
     intent: str | None = None
     rating_min: int | None = Field(default=None, ge=1, le=5)
     rating_max: int | None = Field(default=None, ge=1, le=5)
@@ -41,6 +46,10 @@ class SlaRule(BaseModel):
         ):
             raise ValueError("rating_min must not exceed rating_max")
         return self
+
+    @property
+    def key(self) -> SlaRuleKey:
+        return (self.channel, self.intent, self.rating_min, self.rating_max)
 
     @property
     def has_rating_range(self) -> bool:

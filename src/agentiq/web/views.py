@@ -136,6 +136,8 @@ EVENT_KINDS = {
     "reopened": "Открыто снова",
     "draft_generated": "Черновик",
     "reply_sent": "Ответ отправлен",
+    "escalated": "SLA просрочен: приоритет повышен",
+    "deescalated": "Срок SLA изменён: эскалация снята",
 }
 
 

@@ -11,6 +11,7 @@ from agentiq.web.routes import (
     inbox_pages,
     onboarding,
     settings_pages,
+    sla_settings_pages,
 )
 from agentiq.web.routes.errors import render_error
 
@@ -20,6 +21,7 @@ for area in (
     onboarding,
     settings_pages,
     ai_settings_pages,
+    sla_settings_pages,
     inbox_pages,
     analytics_pages,
 ):
