@@ -11,9 +11,10 @@ remembers only ids that a later window can still list, so its memory does not gr
 Windows are walked oldest first, and both `isAnswered=false` and `isAnswered=true` are read
 before moving on, so after a window is done every item created up to its end has been seen:
 an item-less page that closes each window carries its `watermark`, which the sync stores and
-passes back as `date_from` to resume. Unanswered is read before answered, so an item answered mid-walk is
-seen in one of the two passes. `dateFrom`/`dateTo` are inclusive Unix seconds; neighbouring
-windows share their boundary second, so nothing is lost whichever way WB treats the ends.
+passes back as `date_from` to resume. Unanswered is read before answered, so an item answered
+mid-walk is seen in one of the two passes. `dateFrom`/`dateTo` are inclusive Unix seconds;
+neighbouring windows share their boundary second, so nothing is lost whichever way WB treats
+the ends.
 """
 
 from __future__ import annotations
