@@ -67,6 +67,16 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     sync_interval_s: int = Field(default=120, ge=5)
     sla_sweep_interval_s: int = Field(default=300, ge=10)
+    # One sync per (cabinet, channel) at a time: the lock's time-to-live. A live holder keeps
+    # extending it; a killed holder's lock frees itself after this long.
+    sync_lock_ttl_s: float = Field(default=120.0, ge=1)
+
+    # Distributed mode (`agentiq worker` / `agentiq beat`, broker = AGENTIQ_REDIS_URL).
+    # A task a killed worker never acknowledged goes back to the queue after this long; it
+    # must exceed the longest task, or a live worker's task is handed out a second time.
+    celery_visibility_timeout_s: int = Field(default=7200, ge=1)
+    # Prepended to every broker key, so several deployments can share one Redis database.
+    celery_key_prefix: str = ""
 
     log_level: str = "INFO"
     log_json: bool = True

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
+
 from agentiq.cabinets.clients import build_client
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.cabinets.service import cabinet_token
@@ -52,8 +54,8 @@ HISTORY_START = datetime(2019, 1, 1, tzinfo=UTC)
 OVERLAP = timedelta(days=3)
 # A "syncing" cabinet older than this was interrupted (killed worker, restart).
 STALE_AFTER = timedelta(minutes=10)
-LOCK_TTL_S = 120.0
 MAX_SAMPLES = 5
+INTERRUPTED_MESSAGE = "Синхронизация прервалась (процесс был остановлен); следующая продолжила её"
 
 
 @dataclass(slots=True)
@@ -142,7 +144,7 @@ async def sync_cabinet(
         for channel in channels:
             figures = report.channels[channel] = ChannelFigures(channel)
             lock = f"sync:{connection_id}:{channel}"
-            if await held.enter_async_context(locks.hold(lock, LOCK_TTL_S)):
+            if await held.enter_async_context(locks.hold(lock, runtime.settings.sync_lock_ttl_s)):
                 mine.append(channel)
             else:
                 figures.status = "busy"
@@ -167,6 +169,7 @@ async def _run_channel(
     stats = getattr(client, "stats", None)
     waited_before = stats.rate_limit_wait_s if stats is not None else 0.0
     async with unit_of_work(runtime.sessionmaker) as session:
+        await _close_interrupted_runs(session, ctx, channel)
         run = SyncRunRepository(session, ctx.seller_id).add(
             SyncRun(connection_id=ctx.connection_id, channel=channel)
         )
@@ -196,6 +199,20 @@ async def _run_channel(
         run.duration_ms = int((time.monotonic() - started) * 1000)
         run.error_message = figures.error_message
         run.malformed_samples = {"items": figures.samples} if figures.samples else {}
+
+
+async def _close_interrupted_runs(session: Any, ctx: IngestContext, channel: str) -> None:
+    """Runs still "running" under a lock we now hold belong to a killed process: close them."""
+    await session.execute(
+        update(SyncRun)
+        .where(
+            SyncRun.seller_id == ctx.seller_id,
+            SyncRun.connection_id == ctx.connection_id,
+            SyncRun.channel == channel,
+            SyncRun.status == "running",
+        )
+        .values(status="interrupted", finished_at=utcnow(), error_message=INTERRUPTED_MESSAGE)
+    )
 
 
 def _normalise_all(
@@ -415,8 +432,6 @@ def effective_status(
 
 async def expire_stale_syncs(runtime: Runtime) -> int:
     """Turn interrupted "syncing" cabinets into errors (called by the scheduler)."""
-    from sqlalchemy import update
-
     cutoff = utcnow() - STALE_AFTER
     async with unit_of_work(runtime.sessionmaker) as session:
         result = await session.execute(

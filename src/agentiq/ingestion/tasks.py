@@ -1,33 +1,78 @@
 """Jobs of the sync engine, shared by the embedded scheduler and the Celery tasks.
 
 Each job is idempotent: the per-(cabinet, channel) lock turns a duplicate into a no-op and
-the upserts make a re-run harmless.
+the upserts make a re-run harmless. A sync request carries the time it was made: a channel
+already synced by a run that started after it (a duplicate delivery, a racing worker) is not
+synced again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from agentiq.db import unit_of_work
-from agentiq.ingestion.repository import all_connections
-from agentiq.ingestion.service import SyncReport, expire_stale_syncs, sync_cabinet
+from agentiq.ingestion.repository import SyncRunRepository, all_connections
+from agentiq.ingestion.service import CHANNELS, SyncReport, expire_stale_syncs, sync_cabinet
+from agentiq.kit.time import utcnow
+from agentiq.models import SyncRun
 from agentiq.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 BACKGROUND = "ingestion_background_tasks"
+CELERY_CLIENT = "celery_client"
+# A run that ended this way has done what a request made before it started asked for.
+FINISHED = ("ok", "error")
 
 
 async def run_sync_cabinet(
-    runtime: Runtime, seller_id: int, cabinet_id: int, *, full: bool = False
+    runtime: Runtime,
+    seller_id: int,
+    cabinet_id: int,
+    *,
+    full: bool = False,
+    requested_at: datetime | None = None,
+    channels: Sequence[str] = CHANNELS,
 ) -> SyncReport | None:
+    """Sync a cabinet; None when it failed as a whole (logged).
+
+    With `requested_at`, channels a run started since then has finished are left out
+    (not for `full`, which only a full run satisfies and runs do not record).
+    """
     try:
-        return await sync_cabinet(runtime, seller_id, cabinet_id, full=full)
+        if requested_at is not None and not full:
+            channels = await channels_to_sync(
+                runtime, seller_id, cabinet_id, channels, requested_at
+            )
+            if not channels:
+                log.info("sync of cabinet %s: already done since it was requested", cabinet_id)
+                return SyncReport(cabinet_id)
+        return await sync_cabinet(runtime, seller_id, cabinet_id, full=full, channels=channels)
     except Exception:
         log.exception("sync of cabinet %s failed", cabinet_id)
         return None
+
+
+async def channels_to_sync(
+    runtime: Runtime,
+    seller_id: int,
+    cabinet_id: int,
+    channels: Sequence[str],
+    requested_at: datetime,
+) -> list[str]:
+    """`channels` minus those a run that started at or after `requested_at` has finished."""
+    async with runtime.sessionmaker() as session:
+        done = await SyncRunRepository(session, seller_id).list(
+            SyncRun.connection_id == cabinet_id,
+            SyncRun.started_at >= requested_at,
+            SyncRun.status.in_(FINISHED),
+        )
+    finished = {run.channel for run in done}
+    return [channel for channel in channels if channel not in finished]
 
 
 async def run_sync_all(runtime: Runtime, *, full: bool = False) -> int:
@@ -47,9 +92,14 @@ def enqueue_sync(runtime: Runtime, seller_id: int, cabinet_id: int, *, full: boo
     """
     settings = runtime.settings
     if settings.redis_url and not settings.scheduler_enabled:
-        from agentiq.worker.celery_app import celery_app
+        from agentiq.worker.celery_app import create_celery, sync_cabinet_args
 
-        celery_app.send_task("agentiq.sync_cabinet", args=[seller_id, cabinet_id, full])
+        client = runtime.extras.get(CELERY_CLIENT)
+        if client is None:  # a producer for this runtime's broker, made once
+            client = runtime.extras[CELERY_CLIENT] = create_celery(settings)
+        client.send_task(
+            "agentiq.sync_cabinet", args=sync_cabinet_args(seller_id, cabinet_id, full, utcnow())
+        )
         return "celery"
     tasks: set[asyncio.Task[Any]] = runtime.extras.setdefault(BACKGROUND, set())
     task = asyncio.create_task(run_sync_cabinet(runtime, seller_id, cabinet_id, full=full))
