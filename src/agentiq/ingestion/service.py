@@ -22,7 +22,14 @@ from agentiq.cabinets.repository import CabinetRepository
 from agentiq.cabinets.service import cabinet_token
 from agentiq.db import after_commit, unit_of_work
 from agentiq.ingestion.errors import STALE_MESSAGE, describe_sync_error
-from agentiq.ingestion.ingest import BatchResult, IngestContext, ingest_batch
+from agentiq.ingestion.ingest import (
+    BatchResult,
+    IngestContext,
+    PreparedBatch,
+    ingest_batch,
+    prepare_batch,
+    write_batch,
+)
 from agentiq.ingestion.normalise import (
     ChatThread,
     NormalisedItem,
@@ -31,6 +38,7 @@ from agentiq.ingestion.normalise import (
     normalise_feedback,
     normalise_question,
 )
+from agentiq.ingestion.pipeline import PagePipeline
 from agentiq.ingestion.repository import (
     IngestionRepository,
     SyncRunRepository,
@@ -55,6 +63,8 @@ OVERLAP = timedelta(days=3)
 # A "syncing" cabinet older than this was interrupted (killed worker, restart).
 STALE_AFTER = timedelta(minutes=10)
 MAX_SAMPLES = 5
+# WB's largest page: the fewest requests against its 3-per-second bucket.
+PAGE_SIZE = 5000
 INTERRUPTED_MESSAGE = "Синхронизация прервалась (процесс был остановлен); следующая продолжила её"
 
 
@@ -119,8 +129,12 @@ async def sync_cabinet(
     full: bool = False,
     channels: Sequence[str] = CHANNELS,
     client: MarketplaceClient | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> SyncReport:
-    """Sync one cabinet; each channel under its own lock, each page in its own transaction."""
+    """Sync one cabinet; each channel under its own lock, each page in its own transaction.
+
+    `page_size` is WB's `take` for the dated walks (WB allows up to 5 000).
+    """
     report = SyncReport(connection_id)
     async with unit_of_work(runtime.sessionmaker) as session:
         cabinet = await CabinetRepository(session, seller_id).get(connection_id)
@@ -149,7 +163,8 @@ async def sync_cabinet(
             else:
                 figures.status = "busy"
         for channel in mine:
-            await _run_channel(runtime, ctx, client, channel, report.channels[channel], full=full)
+            figures = report.channels[channel]
+            await _run_channel(runtime, ctx, client, channel, figures, full=full, take=page_size)
     if not mine:
         return report  # another worker is on it and will write the cabinet's status
     await _finish(runtime, seller_id, connection_id, report)
@@ -164,6 +179,7 @@ async def _run_channel(
     figures: ChannelFigures,
     *,
     full: bool,
+    take: int,
 ) -> None:
     started = time.monotonic()
     stats = getattr(client, "stats", None)
@@ -179,7 +195,7 @@ async def _run_channel(
         if channel == "chat":
             await _sync_chats(runtime, ctx, client, figures, full=full)
         else:
-            await _sync_dated(runtime, ctx, client, channel, figures, full=full)
+            await _sync_dated(runtime, ctx, client, channel, figures, full=full, take=take)
             if channel == "review":
                 await _sync_review_archive(runtime, ctx, client, figures, full=full)
         figures.status = "ok"
@@ -240,6 +256,7 @@ async def _sync_dated(
     figures: ChannelFigures,
     *,
     full: bool,
+    take: int,
 ) -> None:
     """Reviews and questions: date windows from the watermark (minus overlap) to now."""
     async with unit_of_work(runtime.sessionmaker) as session:
@@ -249,23 +266,48 @@ async def _sync_dated(
         watermark = state.watermark
     date_from = HISTORY_START if full or watermark is None else ensure_utc(watermark) - OVERLAP
     normalise = normalise_feedback if channel == "review" else normalise_question
-    walker = client.walk(WB_CHANNEL[channel], date_from=max(date_from, HISTORY_START))
-    async for page in walker.pages():
-        figures.fetched += len(page.items) + len(page.invalid)
-        _record_invalid(page.invalid, figures)
-        items = _normalise_all(page.items, normalise, figures)
-        async with unit_of_work(runtime.sessionmaker) as session:
-            batch = await ingest_batch(session, ctx, channel, items)
-            figures.add(batch)
-            if page.watermark is not None:
-                state = await SyncStateRepository(session, ctx.seller_id).for_channel(
-                    ctx.connection_id, channel
-                )
-                old = ensure_utc(state.watermark) if state.watermark else None
-                state.watermark = max(page.watermark, old) if old else page.watermark
-                state.backfill_done = True
-            if batch.created or batch.updated:
-                _publish(session, runtime, ctx.seller_id, _event(channel, batch))
+    walker = client.walk(WB_CHANNEL[channel], date_from=max(date_from, HISTORY_START), take=take)
+    async with PagePipeline() as pipeline:
+        async for page in walker.pages():
+            figures.fetched += len(page.items) + len(page.invalid)
+            _record_invalid(page.invalid, figures)
+            items = _normalise_all(page.items, normalise, figures)
+            page.items = []  # the WB models are not needed past this point: free them early
+            prepared = await _prepare(runtime, ctx, channel, items)
+            await pipeline.submit(
+                _write_dated_page(runtime, ctx, prepared, page.watermark, figures)
+            )
+
+
+async def _prepare(
+    runtime: Runtime, ctx: IngestContext, channel: str, items: list[NormalisedItem]
+) -> PreparedBatch:
+    """Reads and triage for a page, on a session of its own (it writes nothing)."""
+    async with runtime.sessionmaker() as session:
+        return await prepare_batch(session, ctx, channel, items)
+
+
+async def _write_dated_page(
+    runtime: Runtime,
+    ctx: IngestContext,
+    prepared: PreparedBatch,
+    watermark: datetime | None,
+    figures: ChannelFigures,
+) -> None:
+    """One transaction: the page's rows and the watermark they prove."""
+    channel = prepared.channel
+    async with unit_of_work(runtime.sessionmaker) as session:
+        batch = await write_batch(session, ctx, prepared)
+        figures.add(batch)
+        if watermark is not None:
+            state = await SyncStateRepository(session, ctx.seller_id).for_channel(
+                ctx.connection_id, channel
+            )
+            old = ensure_utc(state.watermark) if state.watermark else None
+            state.watermark = max(watermark, old) if old else watermark
+            state.backfill_done = True
+        if batch.created or batch.updated:
+            _publish(session, runtime, ctx.seller_id, _event(channel, batch))
 
 
 ARCHIVE_STATE = "review_archive"
@@ -295,25 +337,41 @@ async def _sync_review_archive(
         if state.backfill_done and not full:
             return
         skip = 0 if full or not state.cursor else int(state.cursor)
-    while True:
-        page = await list_archive(take=ARCHIVE_TAKE, skip=skip, order="dateAsc")
-        figures.fetched += page.size
-        _record_invalid(page.invalid, figures)
-        fresh = [item for item in page.items if not item.is_answered]
-        items = _normalise_all(fresh, normalise_feedback, figures)
-        for item in items:
-            item.archived = True
-        skip += page.size
-        async with unit_of_work(runtime.sessionmaker) as session:
-            batch = await ingest_batch(session, ctx, "review", items)
-            figures.add(batch)
-            state = await SyncStateRepository(session, ctx.seller_id).for_channel(
-                ctx.connection_id, ARCHIVE_STATE
+    async with PagePipeline() as pipeline:
+        while True:
+            page = await list_archive(
+                take=ARCHIVE_TAKE, skip=skip, order="dateAsc", unanswered_only=True
             )
-            state.cursor = str(skip)
-            state.backfill_done = page.size < ARCHIVE_TAKE
-        if page.size < ARCHIVE_TAKE:
-            return
+            figures.fetched += page.size
+            _record_invalid(page.invalid, figures)
+            fresh = [item for item in page.items if not item.is_answered]
+            items = _normalise_all(fresh, normalise_feedback, figures)
+            for item in items:
+                item.archived = True
+            skip += page.size
+            done = page.size < ARCHIVE_TAKE
+            prepared = await _prepare(runtime, ctx, "review", items)
+            await pipeline.submit(_write_archive_page(runtime, ctx, prepared, skip, done, figures))
+            if done:
+                return
+
+
+async def _write_archive_page(
+    runtime: Runtime,
+    ctx: IngestContext,
+    prepared: PreparedBatch,
+    skip: int,
+    done: bool,
+    figures: ChannelFigures,
+) -> None:
+    """One transaction: the page's rows and the archive offset to resume from."""
+    async with unit_of_work(runtime.sessionmaker) as session:
+        figures.add(await write_batch(session, ctx, prepared))
+        state = await SyncStateRepository(session, ctx.seller_id).for_channel(
+            ctx.connection_id, ARCHIVE_STATE
+        )
+        state.cursor = str(skip)
+        state.backfill_done = done
 
 
 def _event(channel: str, batch: BatchResult) -> dict[str, Any]:
