@@ -8,6 +8,9 @@ import pytest
 
 from agentiq.cabinets.clients import CLIENT_OPTIONS
 from agentiq.config import Settings
+from agentiq.ingestion.service import CHANNELS
+from agentiq.kit.locks import locks_for
+from agentiq.kit.time import utcnow
 from agentiq.models import MarketplaceConnection
 from tests.conftest import browser_client, register
 
@@ -126,3 +129,35 @@ async def test_demo_cabinet_syncs_from_embedded_emulator(demo_settings) -> None:
                     )
                 ).all()
             assert dict(sources)["demo"] >= 200
+
+
+async def test_sync_now_after_a_killed_sync_is_not_blocked(app, client, sync_wb, wb_http) -> None:
+    """A "syncing" status left by a dead process does not stop «Синхронизировать сейчас»;
+    a live sync (holding its locks) still does."""
+    app.state.runtime.extras[CLIENT_OPTIONS] = {
+        "hosts": sync_wb.hosts,
+        "http": wb_http,
+        "limits": __import__("tests.marketplaces.conftest", fromlist=["UNLIMITED"]).UNLIMITED,
+    }
+    await register(client, "owner@example.com")
+    cabinet_id = await add_cabinet_for(app, sync_wb, seed=523)
+    runtime = app.state.runtime
+    async with runtime.sessionmaker() as session:
+        cabinet = await session.get(MarketplaceConnection, cabinet_id)
+        assert cabinet is not None
+        cabinet.sync_status = "syncing"  # what a SIGKILLed worker leaves behind
+        cabinet.sync_started_at = utcnow()
+        await session.commit()
+
+    # A live sync holds a channel lock: the request is acknowledged but starts nothing.
+    locks = locks_for(runtime)
+    async with locks.hold(f"sync:{cabinet_id}:{CHANNELS[0]}", 60) as taken:
+        assert taken
+        busy = await client.post(f"/api/settings/cabinets/{cabinet_id}/sync")
+        assert busy.status_code == 202 and busy.json()["started"] is None
+
+    # Nobody holds the locks: the leftover status is ignored and the sync runs.
+    response = await client.post(f"/api/settings/cabinets/{cabinet_id}/sync")
+    assert response.status_code == 202 and response.json()["started"] == "background"
+    body = await wait_synced(client, cabinet_id)
+    assert body["sync_status"] == "ok"

@@ -12,7 +12,7 @@ from agentiq.ingestion.repository import (
     SyncStateRepository,
 )
 from agentiq.ingestion.schemas import ChannelStateOut, SyncRunOut, SyncStatusOut
-from agentiq.ingestion.service import effective_status
+from agentiq.ingestion.service import effective_status, sync_in_progress
 from agentiq.ingestion.tasks import enqueue_sync
 from agentiq.kit.errors import Forbidden
 from agentiq.kit.time import utcnow
@@ -60,7 +60,7 @@ async def sync_now(
     cabinet = await CabinetRepository(db, seller_id).get(cabinet_id)
     current, _ = effective_status(cabinet)
     out = await _status(db, seller_id, cabinet_id)
-    if current == "syncing":
+    if current == "syncing" and await sync_in_progress(runtime, cabinet_id):
         out.started = None  # already running: the per-channel locks would skip it anyway
         return out
     cabinet.sync_status = "queued"

@@ -157,7 +157,7 @@ async def sync_cabinet(
         mine = []
         for channel in channels:
             figures = report.channels[channel] = ChannelFigures(channel)
-            lock = f"sync:{connection_id}:{channel}"
+            lock = _lock_name(connection_id, channel)
             if await held.enter_async_context(locks.hold(lock, runtime.settings.sync_lock_ttl_s)):
                 mine.append(channel)
             else:
@@ -169,6 +169,26 @@ async def sync_cabinet(
         return report  # another worker is on it and will write the cabinet's status
     await _finish(runtime, seller_id, connection_id, report)
     return report
+
+
+def _lock_name(connection_id: int, channel: str) -> str:
+    return f"sync:{connection_id}:{channel}"
+
+
+async def sync_in_progress(
+    runtime: Runtime, connection_id: int, channels: Sequence[str] = CHANNELS
+) -> bool:
+    """Whether a live process is syncing the cabinet: it holds one of the channel locks.
+
+    A "syncing" status alone can be a leftover of a killed process; its in-process locks died
+    with it and its Redis locks expire, so the locks are what tell a live sync.
+    """
+    locks = locks_for(runtime)
+    for channel in channels:
+        async with locks.hold(_lock_name(connection_id, channel), ttl_s=5.0) as taken:
+            if not taken:
+                return True
+    return False
 
 
 async def _run_channel(

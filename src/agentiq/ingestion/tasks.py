@@ -16,12 +16,28 @@ from typing import Any
 
 from agentiq.db import unit_of_work
 from agentiq.ingestion.repository import SyncRunRepository, all_connections
-from agentiq.ingestion.service import CHANNELS, SyncReport, expire_stale_syncs, sync_cabinet
+from agentiq.ingestion.service import (
+    CHANNELS,
+    SyncReport,
+    expire_stale_syncs,
+    sync_cabinet,
+    sync_in_progress,
+)
 from agentiq.kit.time import utcnow
 from agentiq.models import SyncRun
 from agentiq.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+# The web layer reaches the sync engine through this module only.
+__all__ = [
+    "cancel_background",
+    "channels_to_sync",
+    "enqueue_sync",
+    "run_sync_all",
+    "run_sync_cabinet",
+    "sync_in_progress",
+]
 
 BACKGROUND = "ingestion_background_tasks"
 CELERY_CLIENT = "celery_client"

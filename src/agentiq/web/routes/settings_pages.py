@@ -88,7 +88,12 @@ async def trigger_sync(db: Any, runtime: Any, seller_id: int, cabinet_id: int) -
     if enqueue is None:
         return False
     cabinet = await CabinetRepository(db, seller_id).get(cabinet_id)
-    if cabinet.sync_status != "syncing":
+    in_progress = getattr(tasks, "sync_in_progress", None)
+    # "syncing" left behind by a killed process must not block a new sync: ask the locks.
+    running = cabinet.sync_status == "syncing" and (
+        in_progress is None or await in_progress(runtime, cabinet_id)
+    )
+    if not running:
         cabinet.sync_status = "queued"
         cabinet.sync_error = None
         cabinet.sync_started_at = utcnow()
