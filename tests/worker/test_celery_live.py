@@ -423,3 +423,67 @@ async def test_beat_schedules_syncs_that_a_worker_runs(
     # Beat keeps its schedule under AGENTIQ_VAR_DIR, not in whatever directory it started in.
     assert list(Path(cluster.env["AGENTIQ_VAR_DIR"]).glob("celerybeat-schedule*"))
     assert not list(cluster.workdir.glob("celerybeat-schedule*"))
+
+
+@BOTH_DATABASES
+async def test_beat_runs_the_llm_intent_fallback_on_a_worker(cluster: Cluster) -> None:
+    """Beat schedules the LLM intent fallback and a live worker runs it against the local
+    fake OpenAI server; later runs find nothing left to ask about."""
+    from agentiq.ingestion.ingest import IngestContext, ingest_batch
+    from agentiq.ingestion.normalise import NormalisedItem
+    from agentiq.kit.time import utcnow
+    from agentiq.models import Interaction, RuntimeSetting
+    from agentiq.settings.schemas import AISettingsIn
+    from agentiq.settings.service import update_ai_settings
+    from agentiq.triage.repository import TRIAGE_KEY, TRIAGE_NAMESPACE
+    from tests.fakes.fake_openai import FakeOpenAI
+
+    runtime = cluster.runtime
+    seller_id = random.randrange(10**6, 10**9)
+    with FakeOpenAI(default_reply="size_fit") as llm:
+        async with unit_of_work(runtime.sessionmaker) as session:
+            session.add(Seller(id=seller_id, name="Магазин"))
+            await session.flush()
+            await update_ai_settings(
+                session,
+                runtime,
+                seller_id,
+                AISettingsIn(enabled=True, base_url=llm.base_url, api_key="k"),
+            )
+            session.add(
+                RuntimeSetting(
+                    seller_id=seller_id,
+                    namespace=TRIAGE_NAMESPACE,
+                    key=TRIAGE_KEY,
+                    value={"llm_intent_fallback": True},
+                )
+            )
+        question = NormalisedItem(
+            channel="question",
+            external_id="q1",
+            occurred_at=utcnow() - timedelta(minutes=10),
+            text="А это зимнее?",
+        )
+        ctx = IngestContext(seller_id=seller_id, connection_id=None)  # type: ignore[arg-type]
+        async with unit_of_work(runtime.sessionmaker) as session:
+            await ingest_batch(session, ctx, "question", [question])
+
+        worker = cluster.start_worker("w1")
+        beat = cluster.start_beat(AGENTIQ_SYNC_INTERVAL_S="5")
+        await cluster.ready(worker)
+
+        async def reclassified() -> bool:
+            async with runtime.sessionmaker() as session:
+                intent = await session.scalar(
+                    select(Interaction.intent).where(Interaction.seller_id == seller_id)
+                )
+            return intent == "size_fit"
+
+        await cluster.wait_for("the LLM intent", reclassified, 30)
+        assert "Sending due task llm-intents" in beat.text(), beat.text()
+        # Later runs (a log line when received and one when done) find nothing to ask about.
+        await cluster.wait_for(
+            "a second run", lambda: worker.text().count("agentiq.reclassify_questions[") >= 4, 20
+        )
+        assert len(llm.requests) == 1
+        assert "Traceback" not in worker.text() + beat.text(), cluster.logs()

@@ -22,6 +22,7 @@ from agentiq.ingestion.repository import ExistingRow, IngestionRepository
 from agentiq.kit.time import ensure_utc, utcnow
 from agentiq.models import PRIORITY_RANK, Priority
 from agentiq.triage.engine import triage
+from agentiq.triage.llm_mark import LLM_INTENT, carried_llm_mark
 from agentiq.triage.repository import NEXT_LEVEL
 from agentiq.triage.schemas import TriageInput, TriageSettings
 from agentiq.triage.sla import SlaRule
@@ -169,6 +170,9 @@ def build_row(
     digest: str,
     now: datetime,
 ) -> dict[str, Any]:
+    # A question the LLM fallback already saw with this very text keeps its verdict (and its
+    # "tried" mark): a re-sync must not undo the LLM's intent nor pay for a second call.
+    llm_mark = carried_llm_mark(item.channel, item.text, old.extra_data if old else None)
     verdict = triage(
         TriageInput(
             channel=item.channel,
@@ -185,6 +189,8 @@ def build_row(
         ),
         settings=ctx.triage_settings,
         sla_rules=ctx.sla_rules,
+        intent_override=llm_mark.get(LLM_INTENT),
+        intent_method="llm",
     )
     needs_response = verdict.needs_response and not held and not item.archived
     status = "responded" if held else "closed" if item.archived else item.status
@@ -205,6 +211,7 @@ def build_row(
         "sla_minutes": verdict.sla_minutes,
         "sla_source": verdict.sla_source,
         "intent_method": verdict.intent_method,
+        **llm_mark,
     }
     first_response = item.first_response_at or (old.first_response_at if old else None)
     return {

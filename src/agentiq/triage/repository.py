@@ -1,4 +1,5 @@
-"""Queries of the DB side of triage: SLA rules, triage switches, overdue items."""
+"""Queries of the DB side of triage: SLA rules, triage switches, overdue items, and the
+questions the LLM intent fallback works on."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ from agentiq.models import (
     RuntimeSetting,
     SlaRule,
 )
+from agentiq.triage.llm_mark import LLM_CHECKED_AT, LLM_TEXT, text_fingerprint
+from agentiq.triage.rules import GENERAL
 
 TRIAGE_NAMESPACE = "triage"
 TRIAGE_KEY = "settings"
@@ -201,16 +204,7 @@ class OpenItemDeadlines(TenantRepository[Interaction]):
 
     def _with_target(self, minutes: int, source: str) -> ColumnElement[Any]:
         """extra_data with triage.sla_minutes/sla_source replaced, every other key kept."""
-        target = {"sla_minutes": minutes, "sla_source": source}
-        if self.dialect == "sqlite":
-            # A JSON merge patch merges nested objects, so only these two keys change.
-            return func.json_patch(Interaction.extra_data, json.dumps({"triage": target}))
-        triage = func.coalesce(Interaction.extra_data["triage"], literal_column("'{}'::jsonb"))
-        return func.jsonb_set(
-            Interaction.extra_data,
-            literal_column("'{triage}'::text[]"),
-            triage.op("||")(cast(literal(json.dumps(target)), JSONB)),
-        )
+        return with_triage_keys(self.dialect, {"sla_minutes": minutes, "sla_source": source})
 
     async def escalated_not_overdue(self, now: datetime) -> list[tuple[int, str]]:
         """(id, priority) of escalated open items whose deadline has not passed."""
@@ -282,6 +276,22 @@ async def insert_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -
         await session.execute(insert(InteractionEvent), list(chunk))
 
 
+def with_triage_keys(dialect: str, values: dict[str, Any]) -> ColumnElement[Any]:
+    """extra_data with these keys of extra_data["triage"] set, every other key kept.
+
+    Done in SQL, so a concurrent change to another part of extra_data is never overwritten.
+    """
+    if dialect == "sqlite":
+        # A JSON merge patch merges nested objects, so only these keys change.
+        return func.json_patch(Interaction.extra_data, json.dumps({"triage": values}))
+    triage = func.coalesce(Interaction.extra_data["triage"], literal_column("'{}'::jsonb"))
+    return func.jsonb_set(
+        Interaction.extra_data,
+        literal_column("'{triage}'::text[]"),
+        triage.op("||")(cast(literal(json.dumps(values)), JSONB)),
+    )
+
+
 def _group_match(group: SlaGroup) -> ColumnElement[bool]:
     channel, intent, rating = group
     return and_(
@@ -289,3 +299,118 @@ def _group_match(group: SlaGroup) -> ColumnElement[bool]:
         Interaction.intent.is_(None) if intent is None else Interaction.intent == intent,
         Interaction.rating.is_(None) if rating is None else Interaction.rating == rating,
     )
+
+
+# --- the LLM intent fallback's view of a seller's questions --------------------------------
+
+
+async def sellers_with_llm_intent_fallback(session: AsyncSession) -> list[int]:
+    """A system job's view across sellers: who switched the LLM intent fallback on."""
+    rows = await session.execute(
+        select(RuntimeSetting.seller_id, RuntimeSetting.value).where(
+            RuntimeSetting.namespace == TRIAGE_NAMESPACE, RuntimeSetting.key == TRIAGE_KEY
+        )
+    )
+    return sorted(
+        row.seller_id for row in rows if (row.value or {}).get("llm_intent_fallback") is True
+    )
+
+
+def _llm_checked_at() -> ColumnElement[str | None]:
+    return Interaction.extra_data[("triage", LLM_CHECKED_AT)].as_string()
+
+
+class GeneralQuestions(TenantRepository[Interaction]):
+    """The seller's unanswered questions the rules call "general", and the LLM fallback's
+    claim on each (`extra_data["triage"]["llm_checked_at"]`, see triage/llm_mark.py).
+
+    Every statement starts from `_waiting()`: the seller's own questions that still wait for
+    an answer and are still "general". Writes are single-row UPDATEs guarded by the claim, so
+    a question answered, re-synced with a new text or claimed by another run in the meantime
+    is left alone.
+    """
+
+    model = Interaction
+
+    def __init__(self, session: AsyncSession, seller_id: int) -> None:
+        super().__init__(session, seller_id)
+        self.dialect = session.get_bind().dialect.name
+
+    def _waiting(self) -> tuple[ColumnElement[bool], ...]:
+        return (
+            Interaction.seller_id == self.seller_id,
+            Interaction.channel == "question",
+            Interaction.needs_response.is_(True),
+            Interaction.intent == GENERAL,
+        )
+
+    async def untried(self, limit: int) -> list[tuple[int, str]]:
+        """(id, text) of questions never shown to the LLM, newest first."""
+        stmt = (
+            select(Interaction.id, Interaction.text)
+            .where(*self._waiting(), _llm_checked_at().is_(None), Interaction.text != "")
+            .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+            .limit(limit)
+        )
+        return [(row.id, row.text) for row in await self.session.execute(stmt)]
+
+    async def claim(self, id_: int, text: str, stamp: str) -> bool:
+        """Mark the question tried (before the call); False if it no longer qualifies or
+        another run got there first."""
+        result = await self.session.execute(
+            update(Interaction)
+            .where(
+                *self._waiting(),
+                Interaction.id == id_,
+                Interaction.text == text,
+                _llm_checked_at().is_(None),
+            )
+            .values(
+                extra_data=with_triage_keys(
+                    self.dialect, {LLM_CHECKED_AT: stamp, LLM_TEXT: text_fingerprint(text)}
+                )
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    async def claimed(self, ids: Sequence[int], stamp: str) -> list[Any]:
+        """Current state of the questions this run claimed that still wait as "general"."""
+        if not ids:
+            return []
+        stmt = select(
+            Interaction.id,
+            Interaction.text,
+            Interaction.pros,
+            Interaction.cons,
+            Interaction.rating,
+            Interaction.occurred_at,
+            Interaction.priority,
+            Interaction.sla_due_at,
+            Interaction.escalated_at,
+        ).where(*self._waiting(), Interaction.id.in_(list(ids)), _llm_checked_at() == stamp)
+        return list(await self.session.execute(stmt))
+
+    async def reclassify(
+        self,
+        id_: int,
+        stamp: str,
+        *,
+        was_escalated: bool,
+        values: dict[str, Any],
+        triage_keys: dict[str, Any],
+    ) -> bool:
+        """Write a new verdict if the row is still as `claimed()` read it (still waiting,
+        still "general", still this run's claim, escalation unchanged)."""
+        escalation = (
+            Interaction.escalated_at.is_not(None)
+            if was_escalated
+            else Interaction.escalated_at.is_(None)
+        )
+        result = await self.session.execute(
+            update(Interaction)
+            .where(*self._waiting(), Interaction.id == id_, _llm_checked_at() == stamp, escalation)
+            .values(**values, extra_data=with_triage_keys(self.dialect, triage_keys))
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1

@@ -59,6 +59,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     periods = {
         ("sync-all-cabinets", "agentiq.sync_all"): float(settings.sync_interval_s),
         ("sla-sweep", "agentiq.sla_sweep"): float(settings.sla_sweep_interval_s),
+        ("llm-intents", "agentiq.reclassify_questions"): float(settings.sync_interval_s),
         ("reply-dispatch", "agentiq.dispatch_replies"): DISPATCH_INTERVAL_S,
         ("auto-answer", "agentiq.auto_answer"): AUTO_ANSWER_INTERVAL_S,
     }
@@ -232,6 +233,15 @@ def _register_tasks(app: Celery) -> None:
         from agentiq.triage.tasks import run_sla_sweep
 
         return int(run(run_sla_sweep))
+
+    @app.task(name="agentiq.reclassify_questions")
+    def reclassify_questions_task() -> int:
+        """The LLM intent fallback; overlapping runs never ask about a question twice
+        (each question is claimed before the call)."""
+        from agentiq.triage.tasks import reclassify_general_questions
+
+        report = run(reclassify_general_questions)
+        return int(report.reclassified)
 
     @app.task(name="agentiq.dispatch_replies")
     def dispatch_replies_task() -> dict[str, int]:

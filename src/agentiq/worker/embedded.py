@@ -1,7 +1,8 @@
 """The embedded default: an asyncio scheduler inside the web process (no Redis, no Celery).
 
-Every `sync_interval_s` it syncs every cabinet; every `sla_sweep_interval_s` it runs the SLA
-sweep; every `DISPATCH_INTERVAL_S` it delivers due replies, and every minute it queues
+Every `sync_interval_s` it syncs every cabinet and runs the LLM intent fallback over
+"general" questions (for sellers who switched it on); every `sla_sweep_interval_s` it runs the
+SLA sweep; every `DISPATCH_INTERVAL_S` it delivers due replies, and every minute it queues
 auto-answers. A failing job is logged and retried on the next tick; it never stops the loop.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 from agentiq.ingestion.tasks import cancel_background, run_sync_all
 from agentiq.replies.tasks import dispatch_due, run_auto_answers_all
 from agentiq.runtime import Runtime
-from agentiq.triage.tasks import run_sla_sweep
+from agentiq.triage.tasks import reclassify_general_questions, run_sla_sweep
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,14 @@ async def start(app: Any, runtime: Runtime) -> None:
         asyncio.create_task(
             every(settings.sla_sweep_interval_s, lambda: run_sla_sweep(runtime), "sla"),
             name="sla-sweep",
+        ),
+        asyncio.create_task(
+            every(
+                settings.sync_interval_s,
+                lambda: reclassify_general_questions(runtime),
+                "llm-intents",
+            ),
+            name="llm-intents",
         ),
         asyncio.create_task(
             every(DISPATCH_INTERVAL_S, lambda: dispatch_due(runtime), "dispatch"),
