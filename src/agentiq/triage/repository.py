@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from agentiq.kit.repository import TenantRepository
 from agentiq.models import (
@@ -37,9 +38,12 @@ from agentiq.models import (
     Priority,
     RuntimeSetting,
     SlaRule,
+    Status,
 )
 from agentiq.triage.llm_mark import LLM_CHECKED_AT, LLM_TEXT, text_fingerprint
+from agentiq.triage.needs_response import EMPTY_REVIEW_QUIET_SUFFIX
 from agentiq.triage.rules import GENERAL
+from agentiq.triage.text import WORD_CHAR_CLASS
 
 TRIAGE_NAMESPACE = "triage"
 TRIAGE_KEY = "settings"
@@ -67,6 +71,163 @@ async def triage_switches(session: AsyncSession, seller_id: int) -> dict[str, An
         )
     )
     return dict(value or {})
+
+
+async def save_triage_switches(
+    session: AsyncSession, seller_id: int, value: dict[str, Any]
+) -> None:
+    row = await session.scalar(
+        select(RuntimeSetting).where(
+            RuntimeSetting.seller_id == seller_id,
+            RuntimeSetting.namespace == TRIAGE_NAMESPACE,
+            RuntimeSetting.key == TRIAGE_KEY,
+        )
+    )
+    if row is None:
+        row = RuntimeSetting(seller_id=seller_id, namespace=TRIAGE_NAMESPACE, key=TRIAGE_KEY)
+        session.add(row)
+    row.value = dict(value)  # a new dict, so the JSON column is marked dirty
+    await session.flush()
+
+
+# (id, priority, escalated) of an item that stopped waiting for an answer.
+QuietedItem = tuple[int, str, bool]
+
+
+class OpenItemNeeds(TenantRepository[Interaction]):
+    """`needs_response` of the seller's open items, rewritten in bulk after a triage switch
+    changes: the verdict ingestion would give the item now (triage/needs_response.py).
+
+    Every statement starts from `_open(channel)`: the seller's own items of that channel that
+    are open — not answered, not closed, no reply of ours on its way. Items are recognised
+    by their stored content and by the reason triage stored with them; an item an operator
+    re-opened by hand (waiting, with a "no answer needed" reason) stays as the operator left it.
+    `unread` follows `needs_response`, as at ingestion.
+    """
+
+    model = Interaction
+
+    def __init__(self, session: AsyncSession, seller_id: int) -> None:
+        super().__init__(session, seller_id)
+        self.dialect = session.get_bind().dialect.name
+
+    def _open(self, channel: str) -> tuple[ColumnElement[bool], ...]:
+        return (
+            Interaction.seller_id == self.seller_id,
+            Interaction.channel == channel,
+            Interaction.status == Status.open.value,
+        )
+
+    def _no_words(
+        self, column: ColumnElement[str] | InstrumentedAttribute[str]
+    ) -> ColumnElement[bool]:
+        """The column has no word for triage, like `Text.of(value).is_empty`."""
+        value = func.coalesce(column, "")
+        if self.dialect == "sqlite":
+            return value.op("NOT GLOB", is_comparison=True)(f"*{WORD_CHAR_CLASS}*")
+        return value.op("!~", is_comparison=True)(WORD_CHAR_CLASS)
+
+    def _empty_review(self) -> tuple[ColumnElement[bool], ...]:
+        """No text, pros, cons, photos or video (media as normalise.py stores them)."""
+        return (
+            self._no_words(Interaction.text),
+            self._no_words(Interaction.pros),
+            self._no_words(Interaction.cons),
+            Interaction.extra_data[("photos", 0)].as_string().is_(None),
+            Interaction.extra_data["video"].as_string().is_(None),
+        )
+
+    async def quiet_empty_reviews(self, rating: int, reason: str) -> list[QuietedItem]:
+        """Waiting reviews with this rating and no content stop waiting, with `reason`."""
+        return await self._set_needed(
+            *self._open("review"),
+            *self._empty_review(),
+            Interaction.needs_response.is_(True),
+            Interaction.rating == rating,
+            func.coalesce(_reason(), "").not_like(f"%{EMPTY_REVIEW_QUIET_SUFFIX}"),
+            needed=False,
+            reason=reason,
+        )
+
+    async def wake_empty_reviews(self, quiet_ratings: Sequence[int], reason: str) -> list[int]:
+        """Reviews triage let go as empty ("5★ без текста …") wait again, with `reason`,
+        unless their rating is still one of `quiet_ratings`."""
+        rating_kept = (
+            or_(Interaction.rating.is_(None), Interaction.rating.not_in(list(quiet_ratings)))
+            if quiet_ratings
+            else literal(True)
+        )
+        woken = await self._set_needed(
+            *self._open("review"),
+            Interaction.needs_response.is_(False),
+            _reason().like(f"%{EMPTY_REVIEW_QUIET_SUFFIX}"),
+            rating_kept,
+            needed=True,
+            reason=reason,
+        )
+        return [id_ for id_, _, _ in woken]
+
+    async def quiet_chats(self, topic: str, reason: str) -> list[QuietedItem]:
+        """Waiting chats on `topic` whose last message is the buyer's stop waiting."""
+        return await self._set_needed(
+            *self._open("chat"),
+            Interaction.needs_response.is_(True),
+            Interaction.intent == topic,
+            Interaction.extra_data[("chat", "last_sender")].as_string().is_distinct_from("seller"),
+            _reason().is_distinct_from(reason),
+            needed=False,
+            reason=reason,
+        )
+
+    async def wake_chats(self, topic: str, quiet_reason: str, reason: str) -> list[int]:
+        """Chats on `topic` triage let go with `quiet_reason` wait again, with `reason`."""
+        woken = await self._set_needed(
+            *self._open("chat"),
+            Interaction.needs_response.is_(False),
+            Interaction.intent == topic,
+            _reason() == quiet_reason,
+            needed=True,
+            reason=reason,
+        )
+        return [id_ for id_, _, _ in woken]
+
+    async def overdue(self, ids: Sequence[int], now: datetime) -> int:
+        """How many of these waiting items are past their deadline."""
+        count = 0
+        for chunk in _chunks(ids, ROW_CHUNK):
+            count += (
+                await self.session.scalar(
+                    select(func.count()).where(
+                        Interaction.seller_id == self.seller_id,
+                        Interaction.id.in_(list(chunk)),
+                        Interaction.needs_response.is_(True),
+                        Interaction.sla_due_at < now,
+                    )
+                )
+                or 0
+            )
+        return count
+
+    async def _set_needed(
+        self, *where: ColumnElement[bool], needed: bool, reason: str
+    ) -> list[QuietedItem]:
+        stmt = (
+            update(Interaction)
+            .where(*where)
+            .values(
+                needs_response=needed,
+                unread=needed,
+                extra_data=with_triage_keys(self.dialect, {"needs_response_reason": reason}),
+            )
+            .returning(Interaction.id, Interaction.priority, Interaction.escalated_at)
+            .execution_options(synchronize_session=False)
+        )
+        rows = await self.session.execute(stmt)
+        return [(row.id, row.priority, row.escalated_at is not None) for row in rows]
+
+
+def _reason() -> ColumnElement[str | None]:
+    return Interaction.extra_data[("triage", "needs_response_reason")].as_string()
 
 
 # Escalation raises an item one level; an urgent item stays urgent but is still marked.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -41,6 +41,9 @@ class TriageInput(BaseModel):
         return ensure_utc(value)
 
 
+Rating = Annotated[int, Field(ge=1, le=5)]
+
+
 class TriageSettings(BaseModel):
     """Seller-level switches that change triage (stored in the seller's settings)."""
 
@@ -48,7 +51,7 @@ class TriageSettings(BaseModel):
 
     # By default a top-rated review with no text, pros, cons or media needs no answer.
     reply_to_empty_top_reviews: bool = False
-    empty_review_silent_ratings: frozenset[int] = frozenset({5})
+    empty_review_silent_ratings: frozenset[Rating] = frozenset({5})
     # By default a chat that only says «спасибо» / «ок» needs no answer.
     reply_to_chat_thanks: bool = False
     # Ask an LLM about questions the rules call "general" (see llm_fallback.py).
@@ -56,6 +59,19 @@ class TriageSettings(BaseModel):
 
 
 DEFAULT_SETTINGS = TriageSettings()
+
+
+class TriageSettingsUpdate(BaseModel):
+    """A change to the switches from the owner; a field left out keeps its stored value.
+
+    Ratings are checked by the service (`triage.service.update_triage_settings`), so the API
+    and the settings page give the same Russian message.
+    """
+
+    reply_to_empty_top_reviews: bool | None = None
+    empty_review_silent_ratings: list[int] | None = Field(default=None, max_length=20)
+    reply_to_chat_thanks: bool | None = None
+    llm_intent_fallback: bool | None = None
 
 
 class TriageResult(BaseModel):

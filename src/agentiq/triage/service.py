@@ -9,23 +9,36 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.eventstream.service import COUNTS_CHANGED, publish_after_commit
+from agentiq.kit.errors import ValidationFailed
 from agentiq.kit.time import utcnow
 from agentiq.models import SlaRule as SlaRuleRow
 from agentiq.runtime import Runtime
+from agentiq.triage import rules
+from agentiq.triage.needs_response import (
+    CHAT_THANKS_ONLY,
+    CHAT_WAITING,
+    REVIEW_WAITING,
+    empty_review_quiet_reason,
+    is_quiet_rating,
+)
 from agentiq.triage.repository import (
     PREVIOUS_LEVEL,
     OpenItemDeadlines,
+    OpenItemNeeds,
+    QuietedItem,
     SlaGroup,
     SlaRuleRepository,
     escalate_overdue,
     insert_events,
+    save_triage_switches,
     triage_switches,
 )
-from agentiq.triage.schemas import TriageSettings
+from agentiq.triage.schemas import TriageSettings, TriageSettingsUpdate
 from agentiq.triage.sla import DEFAULT_SLA_RULES, SlaRule, resolve_sla_target
 
 log = logging.getLogger(__name__)
@@ -146,6 +159,13 @@ async def reschedule_open_items(
 
 async def _undo_escalations_not_due(repo: OpenItemDeadlines, now: datetime) -> int:
     rows = await repo.escalated_not_overdue(now)
+    return await _deescalate(repo, rows, now, "новый срок SLA ещё не наступил")
+
+
+async def _deescalate(
+    repo: OpenItemDeadlines, rows: Sequence[tuple[int, str]], now: datetime, reason: str
+) -> int:
+    """Give escalated (id, priority) items back the level they had, with an event each."""
     if not rows:
         return 0
     urgent = [id_ for id_, level in rows if level == "urgent"]
@@ -160,9 +180,7 @@ async def _undo_escalations_not_due(repo: OpenItemDeadlines, now: datetime) -> i
         else:
             previous = PREVIOUS_LEVEL.get(level, level)
         restored.append((id_, previous))
-        events.append(
-            (id_, {"from": level, "to": previous, "reason": "новый срок SLA ещё не наступил"})
-        )
+        events.append((id_, {"from": level, "to": previous, "reason": reason}))
     await repo.deescalate(restored)
     await repo.record_events("deescalated", events, now)
     return len(restored)
@@ -174,6 +192,105 @@ async def load_triage_settings(session: AsyncSession, seller_id: int) -> TriageS
         return TriageSettings(**switches)
     except ValueError:
         return TriageSettings()
+
+
+SILENT_RATINGS_MESSAGE = "Выберите оценки от 1 до 5"
+
+
+@dataclass(frozen=True)
+class TriageSettingsChange:
+    """What saving the switches did to the seller's open items."""
+
+    settings: TriageSettings
+    # Open items that now wait for an answer, and those that no longer do.
+    now_waiting: int = 0
+    no_longer_waiting: int = 0
+    # Items waiting again that are already past their deadline (escalated right away).
+    escalated: int = 0
+
+
+def triage_switches_value(settings: TriageSettings) -> dict[str, Any]:
+    """The switches as stored in runtime_settings (JSON, ratings in order)."""
+    value = settings.model_dump()
+    value["empty_review_silent_ratings"] = sorted(settings.empty_review_silent_ratings)
+    return value
+
+
+async def update_triage_settings(
+    session: AsyncSession,
+    seller_id: int,
+    changes: TriageSettingsUpdate,
+    *,
+    now: datetime | None = None,
+    runtime: Runtime | None = None,
+) -> TriageSettingsChange:
+    """Store the seller's switches and give their open items the verdict the new switches
+    give, in the caller's transaction. Fields left out of `changes` keep their value."""
+    ratings = changes.empty_review_silent_ratings
+    if ratings is not None and not all(1 <= rating <= 5 for rating in ratings):
+        raise ValidationFailed(
+            SILENT_RATINGS_MESSAGE,
+            details={"empty_review_silent_ratings": SILENT_RATINGS_MESSAGE},
+        )
+    before = await load_triage_settings(session, seller_id)
+    after = TriageSettings(**{**before.model_dump(), **changes.model_dump(exclude_none=True)})
+    await save_triage_switches(session, seller_id, triage_switches_value(after))
+    change = await recount_needs_response(session, seller_id, before, after, now=now)
+    if change.now_waiting or change.no_longer_waiting:
+        publish_after_commit(session, runtime, seller_id, COUNTS_CHANGED)
+    return change
+
+
+def _quiet_ratings(settings: TriageSettings) -> list[int]:
+    """Ratings whose reviews with no text, pros, cons or media need no answer."""
+    return [r for r in range(1, 6) if is_quiet_rating(r, settings)]
+
+
+async def recount_needs_response(
+    session: AsyncSession,
+    seller_id: int,
+    before: TriageSettings,
+    after: TriageSettings,
+    *,
+    now: datetime | None = None,
+) -> TriageSettingsChange:
+    """Set-based: `needs_response` (and its reason, and `unread`) of the seller's open items
+    the changed switches decide — empty reviews of the affected ratings, thanks-only chats.
+
+    An item that stops waiting loses its escalation (no answer, no deadline to miss); items
+    that wait again get the current SLA target, and those already overdue are escalated now.
+    """
+    now = now or utcnow()
+    repo = OpenItemNeeds(session, seller_id)
+    woken: list[int] = []
+    quieted: list[QuietedItem] = []
+    quiet = _quiet_ratings(after)
+    if _quiet_ratings(before) != quiet:
+        woken += await repo.wake_empty_reviews(quiet, REVIEW_WAITING)
+        for rating in quiet:
+            quieted += await repo.quiet_empty_reviews(rating, empty_review_quiet_reason(rating))
+    if before.reply_to_chat_thanks != after.reply_to_chat_thanks:
+        if after.reply_to_chat_thanks:
+            woken += await repo.wake_chats(rules.THANKS, CHAT_THANKS_ONLY, CHAT_WAITING)
+        else:
+            quieted += await repo.quiet_chats(rules.THANKS, CHAT_THANKS_ONLY)
+    escalated_ones = [(id_, level) for id_, level, escalated in quieted if escalated]
+    deadlines = OpenItemDeadlines(session, seller_id)
+    await _deescalate(deadlines, escalated_ones, now, "ответ больше не нужен")
+    escalated = 0
+    if woken:
+        # Deadlines are kept current only for waiting items (`reschedule_open_items`); its
+        # sweep escalates the overdue ones.
+        await reschedule_open_items(
+            session, seller_id, await load_sla_rules(session, seller_id), now=now
+        )
+        escalated = await repo.overdue(woken, now)
+    return TriageSettingsChange(
+        settings=after,
+        now_waiting=len(woken),
+        no_longer_waiting=len(quieted),
+        escalated=escalated,
+    )
 
 
 async def sla_sweep(

@@ -19,6 +19,10 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 _WORD_RE = re.compile(r"[a-zа-я0-9]+")
+# The characters of un-lowered text that yield a word: a text without any has no words
+# (`Text.is_empty`). SQL matches this class where it cannot run `tokenize` (see
+# triage/repository.py); İ and the Kelvin sign lower-case to i and k.
+WORD_CHAR_CLASS = "[0-9A-Za-zА-яЁё\u0130\u212a]"
 _CYRILLIC_RE = re.compile(r"[а-я]")
 _LATIN_RE = re.compile(r"[a-z]")
 _LATIN_TO_CYRILLIC = str.maketrans("aceopxykmtbh", "асеорхукмтвн")

@@ -1,6 +1,7 @@
-"""Settings → SLA: how soon each kind of message must be answered.
+"""Settings → SLA: which messages wait for an answer, and how soon each must be answered.
 
 Everyone in the company sees the page; only the owner may save (OwnerPrincipal on POST).
+Two forms: the needs-response switches (`/settings/sla/needs-response`) and the SLA table.
 The table has one row per default rule (`DEFAULT_SLA_RULES`). Saving stores the whole table
 as the seller's rules — or nothing when it equals the defaults — so what the page shows is
 what applies: a seller rule beats every default, so storing only the changed rows could let a
@@ -17,7 +18,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from agentiq.deps import DbSession, OwnerPrincipal, RuntimeDep
-from agentiq.triage.service import SlaRulesChange, effective_sla_rules, replace_sla_rules
+from agentiq.kit.errors import ValidationFailed
+from agentiq.settings.service import load_ai_settings
+from agentiq.triage.schemas import TriageSettings, TriageSettingsUpdate
+from agentiq.triage.service import (
+    SILENT_RATINGS_MESSAGE,
+    SlaRulesChange,
+    TriageSettingsChange,
+    effective_sla_rules,
+    load_triage_settings,
+    replace_sla_rules,
+    update_triage_settings,
+)
 from agentiq.triage.sla import (
     DEFAULT_SLA_RULES,
     MAX_SLA_MINUTES,
@@ -26,7 +38,7 @@ from agentiq.triage.sla import (
     resolve_sla_target,
 )
 from agentiq.web.formatting import plural
-from agentiq.web.routes.common import Shell
+from agentiq.web.routes.common import Shell, field_errors
 from agentiq.web.templating import redirect, render
 
 router = APIRouter(prefix="/settings", include_in_schema=False)
@@ -205,9 +217,12 @@ async def _page(
     request: Request,
     shell: Shell,
     db: DbSession,
+    runtime: RuntimeDep,
     *,
     typed: dict[str, tuple[str, str]] | None = None,
     errors: dict[str, str] | None = None,
+    triage_typed: dict[str, Any] | None = None,
+    triage_errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
     seller_id = shell["principal"].seller_id
@@ -249,13 +264,18 @@ async def _page(
         "max_hours": MAX_HOURS,
         "errors": errors or {},
         "notice": saved_notice(request.query_params),
+        **await _needs_response_context(db, runtime, seller_id, triage_typed),
+        "triage_errors": triage_errors or {},
+        "triage_notice": triage_saved_notice(request.query_params),
     }
     return render(request, "settings_sla.html", context, status=status)
 
 
 @router.get("/sla")
-async def sla_settings(request: Request, shell: Shell, db: DbSession) -> Response:
-    return await _page(request, shell, db)
+async def sla_settings(
+    request: Request, shell: Shell, db: DbSession, runtime: RuntimeDep
+) -> Response:
+    return await _page(request, shell, db, runtime)
 
 
 @router.post("/sla")
@@ -283,7 +303,7 @@ async def save_sla_settings(
         elif minutes is not None:
             values[row.key] = minutes
     if errors:
-        return await _page(request, shell, db, typed=typed, errors=errors, status=422)
+        return await _page(request, shell, db, runtime, typed=typed, errors=errors, status=422)
     rules, own = await effective_sla_rules(db, seller_id)
     extras = [rule for rule in rules if own and rule.key not in ROW_KEYS]
     if not extras and all(values[row.key] == row.default.minutes for row in ROWS):
@@ -298,4 +318,136 @@ def _saved_url(kind: str, change: SlaRulesChange) -> str:
     return (
         f"/settings/sla?saved={kind}&moved={change.rescheduled}"
         f"&overdue={change.escalated}&undone={change.deescalated}"
+    )
+
+
+# --- which messages wait for an answer (the triage switches) -----------------------------
+
+RATING_CHOICES = (1, 2, 3, 4, 5)
+
+
+def stars_text(ratings: Any) -> str:
+    """«5★», «4–5★», «1★, 3★ и 5★»; "" for none (values outside 1..5 are left out)."""
+    values = sorted({int(r) for r in ratings if int(r) in RATING_CHOICES})
+    if not values:
+        return ""
+    if len(values) > 1 and values == list(range(values[0], values[-1] + 1)):
+        return f"{values[0]}–{values[-1]}★"
+    stars = [f"{r}★" for r in values]
+    return stars[0] if len(stars) == 1 else f"{', '.join(stars[:-1])} и {stars[-1]}"
+
+
+def _switches_view(settings: TriageSettings) -> dict[str, Any]:
+    return {
+        "reply_to_empty_top_reviews": settings.reply_to_empty_top_reviews,
+        "empty_review_silent_ratings": sorted(settings.empty_review_silent_ratings),
+        "reply_to_chat_thanks": settings.reply_to_chat_thanks,
+        "llm_intent_fallback": settings.llm_intent_fallback,
+    }
+
+
+async def _needs_response_context(
+    db: DbSession, runtime: RuntimeDep, seller_id: int, typed: dict[str, Any] | None
+) -> dict[str, Any]:
+    switches = typed or _switches_view(await load_triage_settings(db, seller_id))
+    ai = (await load_ai_settings(db, runtime, seller_id)).view
+    # Why the LLM fallback could not run now (None: it can).
+    if not ai.has_key:
+        llm_missing: str | None = "ключ языковой модели не задан"
+    elif not ai.enabled:
+        llm_missing = "языковая модель выключена"
+    else:
+        llm_missing = None
+    return {
+        "switches": switches,
+        "silent_stars": stars_text(switches["empty_review_silent_ratings"]),
+        "rating_choices": RATING_CHOICES,
+        "llm_missing": llm_missing,
+    }
+
+
+def switches_from_form(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """(the switches as typed, per-field errors); unchecked boxes are absent: «off»."""
+    ratings: list[int] = []
+    errors: dict[str, str] = {}
+    for raw in form.getlist("empty_review_silent_ratings"):
+        value = raw.strip() if isinstance(raw, str) else ""
+        if value.isdigit() and len(value) < 3:
+            ratings.append(int(value))
+        else:
+            errors["empty_review_silent_ratings"] = SILENT_RATINGS_MESSAGE
+    switches = {
+        "reply_to_empty_top_reviews": form.get("reply_to_empty_top_reviews") == "true",
+        "empty_review_silent_ratings": sorted(set(ratings)),
+        "reply_to_chat_thanks": form.get("reply_to_chat_thanks") == "true",
+        "llm_intent_fallback": form.get("llm_intent_fallback") == "true",
+    }
+    return switches, errors
+
+
+def triage_saved_notice(params: Any) -> str | None:
+    """The message after the switches are saved, from the counts the POST put in the URL."""
+    if params.get("saved") != "triage":
+        return None
+
+    def count(name: str) -> int:
+        value = params.get(name, "")
+        return int(value) if value.isdigit() and len(value) < 10 else 0
+
+    waiting, quiet, overdue = count("waiting"), count("quiet"), count("overdue")
+
+    def items(n: int) -> str:
+        noun = plural(n, "открытое сообщение", "открытых сообщения", "открытых сообщений")
+        return f"{n} {noun}"
+
+    if waiting and quiet:
+        text = (
+            f"Сохранено. В «Без ответа» добавлено {items(waiting)}, "
+            f"убрано {items(quiet)}, которым ответ больше не нужен."
+        )
+    elif waiting:
+        text = f"Сохранено. В «Без ответа» добавлено {items(waiting)}."
+    elif quiet:
+        text = f"Сохранено. Из «Без ответа» убрано {items(quiet)}, которым ответ больше не нужен."
+    else:
+        text = "Сохранено. Открытые сообщения не изменились."
+    if overdue:
+        text += f" Уже просрочено и поднято в приоритете: {overdue}."
+    return text
+
+
+@router.get("/sla/needs-response")
+async def needs_response_section(request: Request, shell: Shell) -> Response:
+    """A reload of the page a refused save rendered at the form's address."""
+    return redirect(request, "/settings/sla#needs-response")
+
+
+@router.post("/sla/needs-response")
+async def save_needs_response(
+    request: Request,
+    shell: Shell,
+    principal: OwnerPrincipal,
+    db: DbSession,
+    runtime: RuntimeDep,
+) -> Response:
+    form = await request.form()
+    switches, errors = switches_from_form(form)
+    if not errors:
+        try:
+            change = await update_triage_settings(
+                db, principal.seller_id, TriageSettingsUpdate(**switches), runtime=runtime
+            )
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
+        else:
+            return redirect(request, _triage_saved_url(change))
+    return await _page(
+        request, shell, db, runtime, triage_typed=switches, triage_errors=errors, status=422
+    )
+
+
+def _triage_saved_url(change: TriageSettingsChange) -> str:
+    return (
+        f"/settings/sla?saved=triage&waiting={change.now_waiting}"
+        f"&quiet={change.no_longer_waiting}&overdue={change.escalated}#needs-response"
     )

@@ -228,6 +228,28 @@
       if (window.innerWidth <= 760) window.scrollTo(0, 0);
     }
   });
+  /* --- Settings → SLA: the empty-review switch names the ratings ticked below it
+     («5★», «4–5★», «1★ и 5★»), as the server renders it after saving --- */
+  function starsText(values) {
+    if (!values.length) return "";
+    var contiguous = values[values.length - 1] - values[0] === values.length - 1;
+    if (values.length > 1 && contiguous) return values[0] + "–" + values[values.length - 1] + "★";
+    var stars = values.map(function (v) { return v + "★"; });
+    if (stars.length === 1) return stars[0];
+    return stars.slice(0, -1).join(", ") + " и " + stars[stars.length - 1];
+  }
+  document.addEventListener("change", function (e) {
+    var box = e.target;
+    if (!box.matches || !box.matches("input[name=empty_review_silent_ratings]")) return;
+    var label = box.form && box.form.querySelector("[data-silent-stars]");
+    if (!label) return;
+    var ticked = box.form.querySelectorAll("input[name=empty_review_silent_ratings]:checked");
+    var values = Array.prototype.map.call(ticked, function (b) { return parseInt(b.value, 10); })
+      .filter(function (v) { return v >= 1 && v <= 5; })
+      .sort();
+    label.textContent = starsText(values);
+  });
+
   /* Returning to the same item after signing in again: the dialog link carries ?next=. */
   document.addEventListener("DOMContentLoaded", function () { restoreDrafts(); });
   document.addEventListener("htmx:afterSettle", function (e) {
