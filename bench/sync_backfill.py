@@ -97,6 +97,20 @@ async def prepare(url: str | None, tmp: Path, token: str) -> tuple[Runtime, int,
         return runtime, seller.id, cabinet.id
 
 
+async def emulate_autoanalyze(runtime: Runtime, naptime_s: float = 5.0) -> None:
+    """What PostgreSQL's autovacuum does by default (analyze after 50 rows + 10 % changed),
+    checked every few seconds: this machine's test server runs with autovacuum off, and
+    without statistics the sync's lookups get a plan that scans the seller's rows."""
+    analyzed_at = 0
+    while True:
+        await asyncio.sleep(naptime_s)
+        async with unit_of_work(runtime.sessionmaker) as session:
+            rows = int(await session.scalar(text("SELECT count(*) FROM interactions")) or 0)
+            if rows > 50 + 1.1 * analyzed_at:
+                await session.execute(text("ANALYZE interactions"))
+                analyzed_at = rows
+
+
 async def run(args: argparse.Namespace, info: dict[str, str]) -> None:
     base = f"http://127.0.0.1:{info['port']}"
     http = build_http_client(timeout=120.0)
@@ -122,12 +136,15 @@ async def run(args: argparse.Namespace, info: dict[str, str]) -> None:
     runtime.extras.pop(CLIENT_OPTIONS, None)
     sampler = RssSampler()
     sampler.start()
+    autovacuum = asyncio.create_task(emulate_autoanalyze(runtime)) if args.database_url else None
     started = time.perf_counter()
     report = await sync_cabinet(
         runtime, seller_id, cabinet_id, channels=("review",), page_size=args.take
     )
     wall = time.perf_counter() - started
     sampler.stop()
+    if autovacuum is not None:
+        autovacuum.cancel()
     figures = report.channels["review"]
     stats = client_box[0].stats
     async with runtime.sessionmaker() as session:
