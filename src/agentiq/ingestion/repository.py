@@ -54,6 +54,8 @@ SYNC_COLUMNS = (
 )
 IDENTITY = ("seller_id", "marketplace", "channel", "external_id")
 PENDING_OUTBOX = (OutboxState.pending.value, OutboxState.sending.value, OutboxState.sent.value)
+# A run that ended this way has done what a request made before it started asked for.
+FINISHED_RUN = ("ok", "error")
 # Bound parameters per statement stay well under SQLite's and asyncpg's limits.
 LOOKUP_CHUNK = 900
 
@@ -238,6 +240,15 @@ class SyncRunRepository(TenantRepository[SyncRun]):
             order_by=SyncRun.id.desc(),
             limit=limit,
         )
+
+    async def channels_finished_since(self, connection_id: int, since: datetime) -> set[str]:
+        """Channels a run that started at or after `since` has finished (ok or error)."""
+        done = await self.list(
+            SyncRun.connection_id == connection_id,
+            SyncRun.started_at >= since,
+            SyncRun.status.in_(FINISHED_RUN),
+        )
+        return {run.channel for run in done}
 
 
 async def all_connections(session: AsyncSession) -> list[tuple[int, int]]:

@@ -43,6 +43,7 @@ from agentiq.ingestion.repository import (
     IngestionRepository,
     SyncRunRepository,
     SyncStateRepository,
+    claim_sync_start,
 )
 from agentiq.kit.locks import locks_for
 from agentiq.kit.time import ensure_utc, utcnow
@@ -130,10 +131,13 @@ async def sync_cabinet(
     channels: Sequence[str] = CHANNELS,
     client: MarketplaceClient | None = None,
     page_size: int = PAGE_SIZE,
+    requested_at: datetime | None = None,
 ) -> SyncReport:
     """Sync one cabinet; each channel under its own lock, each page in its own transaction.
 
-    `page_size` is WB's `take` for the dated walks (WB allows up to 5 000).
+    `page_size` is WB's `take` for the dated walks (WB allows up to 5 000). With
+    `requested_at`, a channel that a run started since then has finished is left out: the
+    check is made once its lock is held, so a run that ended a moment ago is seen.
     """
     report = SyncReport(connection_id)
     async with unit_of_work(runtime.sessionmaker) as session:
@@ -147,8 +151,6 @@ async def sync_cabinet(
             sla_rules=await load_sla_rules(session, seller_id),
             triage_settings=await load_triage_settings(session, seller_id),
         )
-        cabinet.sync_status = "syncing"
-        cabinet.sync_started_at = utcnow()
         client = client or build_client(runtime, cabinet, token)
     locks = locks_for(runtime)
     async with contextlib.AsyncExitStack() as held:
@@ -162,6 +164,11 @@ async def sync_cabinet(
                 mine.append(channel)
             else:
                 figures.status = "busy"
+        if requested_at is not None and mine:
+            mine = await _drop_done_since(runtime, ctx, mine, requested_at, report)
+        if mine:  # only a sync that will run says so; a busy or done one leaves the status
+            async with unit_of_work(runtime.sessionmaker) as session:
+                await claim_sync_start(session, connection_id, utcnow())
         for channel in mine:
             figures = report.channels[channel]
             await _run_channel(runtime, ctx, client, channel, figures, full=full, take=page_size)
@@ -169,6 +176,29 @@ async def sync_cabinet(
         return report  # another worker is on it and will write the cabinet's status
     await _finish(runtime, seller_id, connection_id, report)
     return report
+
+
+async def _drop_done_since(
+    runtime: Runtime,
+    ctx: IngestContext,
+    channels: list[str],
+    requested_at: datetime,
+    report: SyncReport,
+) -> list[str]:
+    """`channels` minus those synced by a run that started after the request (under lock)."""
+    async with runtime.sessionmaker() as session:
+        repo = SyncRunRepository(session, ctx.seller_id)
+        done = await repo.channels_finished_since(ctx.connection_id, requested_at)
+    skipped = [channel for channel in channels if channel in done]
+    if skipped:
+        log.info(
+            "sync of cabinet %s: %s already done since it was requested",
+            ctx.connection_id,
+            ", ".join(skipped),
+        )
+        for channel in skipped:
+            report.channels[channel].status = "ok"
+    return [channel for channel in channels if channel not in done]
 
 
 def _lock_name(connection_id: int, channel: str) -> str:

@@ -24,7 +24,6 @@ from agentiq.ingestion.service import (
     sync_in_progress,
 )
 from agentiq.kit.time import utcnow
-from agentiq.models import SyncRun
 from agentiq.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -41,8 +40,6 @@ __all__ = [
 
 BACKGROUND = "ingestion_background_tasks"
 CELERY_CLIENT = "celery_client"
-# A run that ended this way has done what a request made before it started asked for.
-FINISHED = ("ok", "error")
 
 
 async def run_sync_cabinet(
@@ -67,7 +64,14 @@ async def run_sync_cabinet(
             if not channels:
                 log.info("sync of cabinet %s: already done since it was requested", cabinet_id)
                 return SyncReport(cabinet_id)
-        return await sync_cabinet(runtime, seller_id, cabinet_id, full=full, channels=channels)
+        return await sync_cabinet(
+            runtime,
+            seller_id,
+            cabinet_id,
+            full=full,
+            channels=channels,
+            requested_at=None if full else requested_at,
+        )
     except Exception:
         log.exception("sync of cabinet %s failed", cabinet_id)
         return None
@@ -82,12 +86,8 @@ async def channels_to_sync(
 ) -> list[str]:
     """`channels` minus those a run that started at or after `requested_at` has finished."""
     async with runtime.sessionmaker() as session:
-        done = await SyncRunRepository(session, seller_id).list(
-            SyncRun.connection_id == cabinet_id,
-            SyncRun.started_at >= requested_at,
-            SyncRun.status.in_(FINISHED),
-        )
-    finished = {run.channel for run in done}
+        repo = SyncRunRepository(session, seller_id)
+        finished = await repo.channels_finished_since(cabinet_id, requested_at)
     return [channel for channel in channels if channel not in finished]
 
 
