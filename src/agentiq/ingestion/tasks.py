@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from agentiq.db import unit_of_work
-from agentiq.ingestion.repository import SyncRunRepository, all_connections
+from agentiq.ingestion.repository import all_connections
 from agentiq.ingestion.service import (
     CHANNELS,
     SyncReport,
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 # The web layer reaches the sync engine through this module only.
 __all__ = [
     "cancel_background",
-    "channels_to_sync",
     "enqueue_sync",
     "run_sync_all",
     "run_sync_cabinet",
@@ -53,17 +52,11 @@ async def run_sync_cabinet(
 ) -> SyncReport | None:
     """Sync a cabinet; None when it failed as a whole (logged).
 
-    With `requested_at`, channels a run started since then has finished are left out
-    (not for `full`, which only a full run satisfies and runs do not record).
+    With `requested_at`, channels a run started since then has finished are left out (the
+    sync checks under each channel's lock); not for `full`, which only a full run satisfies
+    and runs do not record.
     """
     try:
-        if requested_at is not None and not full:
-            channels = await channels_to_sync(
-                runtime, seller_id, cabinet_id, channels, requested_at
-            )
-            if not channels:
-                log.info("sync of cabinet %s: already done since it was requested", cabinet_id)
-                return SyncReport(cabinet_id)
         return await sync_cabinet(
             runtime,
             seller_id,
@@ -75,20 +68,6 @@ async def run_sync_cabinet(
     except Exception:
         log.exception("sync of cabinet %s failed", cabinet_id)
         return None
-
-
-async def channels_to_sync(
-    runtime: Runtime,
-    seller_id: int,
-    cabinet_id: int,
-    channels: Sequence[str],
-    requested_at: datetime,
-) -> list[str]:
-    """`channels` minus those a run that started at or after `requested_at` has finished."""
-    async with runtime.sessionmaker() as session:
-        repo = SyncRunRepository(session, seller_id)
-        finished = await repo.channels_finished_since(cabinet_id, requested_at)
-    return [channel for channel in channels if channel not in finished]
 
 
 async def run_sync_all(runtime: Runtime, *, full: bool = False) -> int:
