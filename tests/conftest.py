@@ -128,6 +128,8 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
         scheduler_enabled=False,
         emulator_enabled=False,
         log_json=False,
+        # Sellers' self-hosted LLM in tests is the fake OpenAI server on this machine.
+        llm_allowed_hosts="127.0.0.1",
     )
 
 

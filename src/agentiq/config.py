@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     llm_model: str = "deepseek-chat"
     llm_api_key: str | None = None
     llm_timeout_s: float = Field(default=20.0, gt=0)
+    # Hosts a seller may point Настройки → AI-ассистент at although they are plain http or
+    # resolve to a private address (a self-hosted model); comma-separated host names.
+    # Everything else a seller types must be https on a public address.
+    llm_allowed_hosts: str = ""
 
     scheduler_enabled: bool = True
     sync_interval_s: int = Field(default=120, ge=5)
@@ -132,6 +136,12 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def llm_allowed_host_set(self) -> frozenset[str]:
+        return frozenset(
+            h.strip().lower().rstrip(".") for h in self.llm_allowed_hosts.split(",") if h.strip()
+        )
 
     @property
     def is_production(self) -> bool:

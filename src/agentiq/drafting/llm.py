@@ -15,6 +15,7 @@ import openai
 from openai import AsyncOpenAI
 
 from agentiq.kit.errors import ServiceUnavailable
+from agentiq.kit.ssrf import public_only_client
 
 DEFAULT_BASE_URL = "https://api.deepseek.com"
 DEFAULT_MODEL = "deepseek-chat"
@@ -34,6 +35,10 @@ class LLMConfig:
     temperature: float = 0.7
     max_tokens: int = 700
     backoff_s: float = 0.5
+    # A seller-chosen base URL is untrusted: connect only to public addresses (or the
+    # operator's allow-list), follow no redirects. The environment's own URL is trusted.
+    public_only: bool = False
+    allowed_hosts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,11 @@ async def complete(
         api_key=config.api_key or "not-set",
         timeout=config.timeout_s,
         max_retries=0,
+        http_client=(
+            public_only_client(timeout=config.timeout_s, allowed_hosts=config.allowed_hosts)
+            if config.public_only
+            else None
+        ),
     )
     started = time.perf_counter()
     attempts = 0

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.drafting.context import Address, SellerAISettings, Tone
 from agentiq.drafting.llm import LLMConfig
+from agentiq.kit.errors import ValidationFailed
+from agentiq.kit.ssrf import check_public_url
 from agentiq.runtime import Runtime
 from agentiq.settings.repository import RuntimeSettingRepository
 from agentiq.settings.schemas import (
@@ -33,6 +36,8 @@ class ResolvedAISettings:
 
     view: AISettingsOut
     api_key: str | None
+    # The seller's base URL is the environment's own (trusted, may use the environment key).
+    uses_environment_url: bool = True
 
     @property
     def drafting(self) -> SellerAISettings:
@@ -55,6 +60,8 @@ class ResolvedAISettings:
             model=self.view.model,
             api_key=self.api_key,
             timeout_s=runtime.settings.llm_timeout_s,
+            public_only=not self.uses_environment_url,
+            allowed_hosts=runtime.settings.llm_allowed_host_set,
         )
 
 
@@ -64,16 +71,19 @@ async def load_ai_settings(
     row = await RuntimeSettingRepository(session, seller_id).entry(AI_NAMESPACE, AI_KEY)
     stored: dict[str, Any] = dict(row.value) if row is not None else {}
     env = runtime.settings
+    base_url = str(stored.get("base_url", env.llm_base_url))
+    uses_environment_url = same_endpoint(base_url, env.llm_base_url)
     api_key: str | None = None
     if row is not None and row.value_encrypted:
         api_key = runtime.secrets.decrypt(row.value_encrypted)
-    elif not stored.get("key_removed"):
+    elif not stored.get("key_removed") and uses_environment_url:
+        # The deployment's key goes only to the deployment's URL, never to one a seller typed.
         api_key = env.llm_api_key
     view = AISettingsOut(
         # The LLM is on by default only when the environment provides a key.
         enabled=bool(stored.get("enabled", env.llm_api_key is not None)),
         provider=str(stored.get("provider", "deepseek")),
-        base_url=str(stored.get("base_url", env.llm_base_url)),
+        base_url=base_url,
         model=str(stored.get("model", env.llm_model)),
         has_key=bool(api_key),
         tone=stored.get("tone", "friendly"),
@@ -84,7 +94,33 @@ async def load_ai_settings(
         promo_code=stored.get("promo_code"),
         reply_pending_minutes=int(stored.get("reply_pending_minutes", DEFAULT_PENDING_MINUTES)),
     )
-    return ResolvedAISettings(view=view, api_key=api_key)
+    return ResolvedAISettings(view=view, api_key=api_key, uses_environment_url=uses_environment_url)
+
+
+def same_endpoint(a: str, b: str) -> bool:
+    """Two base URLs name the same endpoint (case of scheme and host, trailing slash aside)."""
+
+    def canonical(url: str) -> tuple[str, str, int | None, str]:
+        parts = urlsplit(url.strip())
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        default = {"https": 443, "http": 80}.get(parts.scheme.lower())
+        return (
+            parts.scheme.lower(),
+            (parts.hostname or "").rstrip("."),
+            port if port != default else None,
+            parts.path.rstrip("/"),
+        )
+
+    return canonical(a) == canonical(b) and not urlsplit(a.strip()).username
+
+
+OWN_KEY_MESSAGE = (
+    "Для своего адреса модели укажите свой ключ API: ключ AgentIQ отправляется только "
+    "на адрес по умолчанию"
+)
 
 
 async def update_ai_settings(
@@ -94,6 +130,18 @@ async def update_ai_settings(
     value = dict(row.value or {})
     fields = changes.model_dump(exclude_unset=True)
     api_key = fields.pop("api_key", None)
+    env = runtime.settings
+    if fields.get("base_url") is not None:
+        fields["base_url"] = fields["base_url"].strip()
+    base_url = str(fields.get("base_url") or value.get("base_url") or env.llm_base_url)
+    changed = not same_endpoint(base_url, str(value.get("base_url") or env.llm_base_url))
+    if changed and not same_endpoint(base_url, env.llm_base_url):
+        await check_public_url(base_url, allowed_hosts=env.llm_allowed_host_set)
+        # A new address of the seller's own needs a key of their own (the deployment's key
+        # is never sent there, so without one the assistant would silently stop working).
+        has_own_key = bool(api_key.strip()) if api_key is not None else bool(row.value_encrypted)
+        if not has_own_key:
+            raise ValidationFailed(OWN_KEY_MESSAGE, details={"api_key": OWN_KEY_MESSAGE})
     if "avoid_topics" in fields and fields["avoid_topics"] is not None:
         fields["avoid_topics"] = [t.strip() for t in fields["avoid_topics"] if t.strip()]
     value.update({k: v for k, v in fields.items() if v is not None or k in _NULLABLE})
@@ -120,8 +168,6 @@ async def load_auto_answer(session: AsyncSession, seller_id: int) -> AutoAnswerS
 async def update_auto_answer(
     session: AsyncSession, seller_id: int, settings: AutoAnswerSettings
 ) -> AutoAnswerSettings:
-    from agentiq.kit.errors import ValidationFailed
-
     if settings.min_delay_s > settings.max_delay_s:
         message = "Минимальная задержка не может быть больше максимальной"
         raise ValidationFailed(message, details={"min_delay_s": message})

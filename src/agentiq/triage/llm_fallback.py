@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from openai import AsyncOpenAI
 
+from agentiq.kit.ssrf import public_only_client
 from agentiq.triage import rules
 from agentiq.triage.engine import triage
 from agentiq.triage.schemas import DEFAULT_SETTINGS, TriageInput, TriageResult, TriageSettings
@@ -47,6 +48,9 @@ class LlmIntentConfig:
     api_key: str
     model: str = "deepseek-chat"
     timeout: float = DEFAULT_TIMEOUT_SECONDS
+    # A seller-chosen URL: public addresses only, no redirects (see kit/ssrf.py).
+    public_only: bool = False
+    allowed_hosts: frozenset[str] = frozenset()
 
 
 def parse_intent(content: str | None) -> str | None:
@@ -66,6 +70,11 @@ async def classify_intent_llm(text: str, config: LlmIntentConfig) -> str | None:
         api_key=config.api_key,
         timeout=config.timeout,
         max_retries=0,
+        http_client=(
+            public_only_client(timeout=config.timeout, allowed_hosts=config.allowed_hosts)
+            if config.public_only
+            else None
+        ),
     )
     try:
         # The outer bound also covers slow DNS/connect phases the SDK timeout may not.

@@ -67,7 +67,12 @@ async def seller_llm_config(
     if llm is None:
         return None
     return LlmIntentConfig(
-        base_url=llm.base_url, api_key=llm.api_key, model=llm.model, timeout=call_timeout_s
+        base_url=llm.base_url,
+        api_key=llm.api_key,
+        model=llm.model,
+        timeout=call_timeout_s,
+        public_only=llm.public_only,
+        allowed_hosts=llm.allowed_hosts,
     )
 
 
