@@ -23,7 +23,9 @@ async def signed_in(client: httpx.AsyncClient, email: str, seller: str = "Маг
 __all__ = ["form", "signed_in"]
 
 
-async def seed_items(app: object, seller_id: int, count: int = 5, **overrides: object) -> list[int]:
+async def seed_items(
+    app: object, seller_id: int, count: int = 5, *, first: int = 0, **overrides: object
+) -> list[int]:
     """Interactions written straight into the database (the sync engine's job in real life)."""
     from datetime import timedelta
 
@@ -51,7 +53,7 @@ async def seed_items(app: object, seller_id: int, count: int = 5, **overrides: o
                 )
             )
         channels = ("review", "question", "chat")
-        for i in range(count):
+        for i in range(first, first + count):
             channel = channels[i % 3]
             values: dict[str, object] = {
                 "seller_id": seller_id,

@@ -18,7 +18,7 @@ from agentiq.auth.repository import AccountRepository
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.deps import CurrentPrincipal, DbSession, RuntimeDep
 from agentiq.interactions import service as inbox
-from agentiq.interactions.schemas import BulkIn, InboxFilter, InteractionDetail
+from agentiq.interactions.schemas import BulkIn, InboxFilter, InboxPage, InteractionDetail
 from agentiq.kit.errors import ValidationFailed
 from agentiq.web import integrations
 from agentiq.web.routes.common import Shell
@@ -27,6 +27,9 @@ from agentiq.web.views import cabinet_view, item_view
 
 router = APIRouter(prefix="/inbox", include_in_schema=False)
 PAGE_SIZE = 30
+# A full list render (no JavaScript, or a live refresh) shows at most this many rows: the
+# rows the operator had already loaded stay on screen instead of falling back to page one.
+MAX_SHOWN = 600
 FILTER_KEYS = ("channel", "queue", "q", "sort", "rating", "cabinet_id", "nm_id", "source")
 
 
@@ -103,12 +106,39 @@ def _query_helpers(flt: InboxFilter) -> dict[str, Any]:
     }
 
 
+def _count(value: str | None, default: int) -> int:
+    """A row count from the query string, bounded to [0, MAX_SHOWN]."""
+    number = _int((value or "")[:6])
+    return default if number is None else min(number, MAX_SHOWN)
+
+
+async def _rows_page(
+    db: DbSession, seller_id: int, flt: InboxFilter, cursor: str | None, rows: int
+) -> InboxPage:
+    """`rows` rows from `cursor` on, read in pages (the service caps one read)."""
+    page = await inbox.list_interactions(db, seller_id, flt, cursor=cursor, limit=rows)
+    items = list(page.items)
+    while page.next_cursor and len(items) < rows:
+        page = await inbox.list_interactions(
+            db, seller_id, flt, cursor=page.next_cursor, limit=rows - len(items)
+        )
+        items.extend(page.items)
+    return InboxPage(items=items, next_cursor=page.next_cursor)
+
+
 async def _list_context(
-    db: DbSession, principal: CurrentPrincipal, flt: InboxFilter, cursor: str | None
+    db: DbSession,
+    principal: CurrentPrincipal,
+    flt: InboxFilter,
+    cursor: str | None,
+    *,
+    rows: int = PAGE_SIZE,
+    loaded: int = 0,
 ) -> dict[str, Any]:
+    """`rows`: how many rows to render; `loaded`: how many the list already shows above."""
     seller_id = principal.seller_id
     resolved = flt.for_user(principal.user.id)
-    page = await inbox.list_interactions(db, seller_id, resolved, cursor=cursor, limit=PAGE_SIZE)
+    page = await _rows_page(db, seller_id, resolved, cursor, max(rows, 1))
     counts = await inbox.channel_counts(db, seller_id, resolved)
     cabinets = [cabinet_view(c) for c in await CabinetRepository(db, seller_id).all()]
     members = await AccountRepository(db).members(seller_id)
@@ -120,6 +150,8 @@ async def _list_context(
         "demo": any(c.is_demo for c in cabinets),
         "banner": [c for c in cabinets if c.is_syncing or c.sync_status == "error"],
         "cursor": cursor,
+        "shown": loaded + len(page.items),
+        "page_size": PAGE_SIZE,
         "members": [{"id": u.id, "label": u.name or u.email} for _, u in members],
     }
 
@@ -148,11 +180,14 @@ async def _page(
     interaction_id: int | None,
 ) -> Response:
     flt = _filter_from(request)
-    cursor = request.query_params.get("cursor") or None
+    params = request.query_params
+    cursor = params.get("cursor") or None
     block = target_block(request, "inbox.html")
     context: dict[str, Any] = {**shell, **_query_helpers(flt)}
     if block != "item_pane":
-        context.update(await _list_context(db, principal, flt, cursor))
+        # `shown`: the rows a live refresh or the no-JS «Показать ещё» link must keep.
+        rows = max(_count(params.get("shown"), PAGE_SIZE), PAGE_SIZE)
+        context.update(await _list_context(db, principal, flt, cursor, rows=rows))
     if interaction_id is not None and block in (None, "item_pane"):
         context.update(await _detail_context(db, principal, interaction_id))
     context["open_id"] = interaction_id
@@ -172,9 +207,11 @@ async def more_rows(
 ) -> Response:
     """The next page of rows for endless scroll (the block that replaces the sentinel)."""
     flt = _filter_from(request)
+    params = request.query_params
+    loaded = _count(params.get("loaded"), 0)
     context = {
         **shell,
-        **await _list_context(db, principal, flt, request.query_params.get("cursor")),
+        **await _list_context(db, principal, flt, params.get("cursor"), loaded=loaded),
     }
     return render(request, "inbox.html", context, block="rows")
 

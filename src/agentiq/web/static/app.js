@@ -221,6 +221,14 @@
       e.preventDefault();
     }
   });
+  /* A live refresh of the list re-reads as many rows as are on screen (pages loaded by
+     scrolling stay), not just the first page. */
+  document.addEventListener("htmx:configRequest", function (e) {
+    var el = e.detail.elt;
+    if (el && el.id === "inbox-list") {
+      e.detail.parameters.shown = String(document.querySelectorAll("#inbox-list .inbox-row").length);
+    }
+  });
   document.addEventListener("htmx:afterSwap", function (e) {
     if (e.target.id === "item-pane") {
       var inbox = document.getElementById("inbox");
