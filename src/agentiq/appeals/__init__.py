@@ -1,0 +1,1 @@
+"""Rating levers: the cause of negative reviews, the appeal queue and rating impact."""
