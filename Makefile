@@ -27,7 +27,7 @@ install: $(STAMP) frontend
 run: install
 	$(BIN)/agentiq migrate
 	$(BIN)/agentiq demo-owner
-	@echo "AgentIQ: open http://127.0.0.1:8000 (Ctrl+C to stop)"
+	@# `serve` prints the address it really binds (AGENTIQ_HOST / AGENTIQ_PORT).
 	$(BIN)/agentiq serve
 
 lint: $(STAMP)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -41,6 +43,34 @@ def _preflight_or_exit(settings: Settings) -> None:
         sys.exit(2)
 
 
+def served_url(host: str, port: int) -> str:
+    """The address to open in a browser for a server bound to `host:port`."""
+    if host in ("0.0.0.0", "::", ""):  # every interface: this machine answers on loopback
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _port_free_or_exit(host: str, port: int) -> None:
+    """One sentence instead of uvicorn's bind error when another program holds the port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    probe = socket.socket(family, socket.SOCK_STREAM)
+    # As uvicorn binds: a port left in TIME_WAIT by our own last run is not "in use".
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        probe.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            reason = "is already in use by another program; stop it or set AGENTIQ_PORT"
+        else:
+            reason = f"cannot be opened ({exc.strerror}); check AGENTIQ_HOST and AGENTIQ_PORT"
+        click.echo(f"Cannot start: {host}:{port} {reason}.", err=True)
+        sys.exit(2)
+    finally:
+        probe.close()
+
+
 def _run(factory: Callable[[], Awaitable[T]]) -> T:
     async def main() -> T:
         return await factory()
@@ -63,10 +93,13 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 
     settings = _settings_or_exit()
     _preflight_or_exit(settings)
+    host, port = host or settings.host, port or settings.port
+    _port_free_or_exit(host, port)
+    click.echo(f"AgentIQ: open {served_url(host, port)} (Ctrl+C to stop)")
     uvicorn.run(
         "agentiq.asgi:app",
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
         workers=workers,
         log_config=None,
         proxy_headers=True,
