@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentiq.analytics.facts import Fact, ingest_facts, record_many
 from agentiq.ingestion.normalise import NormalisedItem
 from agentiq.ingestion.repository import ExistingRow, IngestionRepository
 from agentiq.kit.time import ensure_utc, utcnow
@@ -82,6 +83,7 @@ class PreparedBatch:
     result: BatchResult
     rows: list[dict[str, Any]] = field(default_factory=list)
     cards: list[dict[str, Any]] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
 
 
 async def prepare_batch(
@@ -112,6 +114,7 @@ async def prepare_batch(
             result.skipped += 1
             continue
         prepared.rows.append(build_row(ctx, item, old, held, digest, now))
+        prepared.facts.extend(ingest_facts(prepared.rows[-1], old))
         result.changed_ids.append(item.external_id)
         if old is None:
             result.created += 1
@@ -132,6 +135,7 @@ async def write_batch(
     repo = IngestionRepository(session, ctx.seller_id)
     await repo.upsert(prepared.rows)
     await repo.upsert_product_cards(ctx.marketplace, prepared.cards)
+    await record_many(session, ctx.seller_id, prepared.facts)
     return prepared.result
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentiq.analytics.facts import record_closed
 from agentiq.eventstream.service import COUNTS_CHANGED, interaction_changed, publish_after_commit
 from agentiq.interactions.repository import InteractionRepository
 from agentiq.interactions.schemas import BULK_LIMIT, BulkIn, BulkResult
@@ -142,7 +143,7 @@ async def close(
     runtime: Runtime | None = None,
 ) -> list[int]:
     """Done without (further) answer: leaves the "unanswered" and "urgent" queues."""
-    return await _apply(
+    changed = await _apply(
         session,
         seller_id,
         ids,
@@ -153,6 +154,8 @@ async def close(
         runtime=runtime,
         changes=Interaction.status != Status.closed.value,
     )
+    await record_closed(session, seller_id, changed)
+    return changed
 
 
 async def reopen(

@@ -10,7 +10,8 @@ from agentiq.models.interaction_event import InteractionEvent
 from agentiq.models.link_candidate import LinkCandidate
 from agentiq.models.marketplace_connection import MarketplaceConnection
 from agentiq.models.membership import Membership, Role
-from agentiq.models.metric_fact import MetricFact
+from agentiq.models.metric_fact import MetricDaily, MetricFact
+from agentiq.models.ops_alert import OpsAlert
 from agentiq.models.product_card import ProductCard
 from agentiq.models.reply_attempt import ReplyAttempt
 from agentiq.models.reply_outbox import OutboxState, ReplyOutbox
@@ -36,7 +37,9 @@ __all__ = [
     "LinkCandidate",
     "MarketplaceConnection",
     "Membership",
+    "MetricDaily",
     "MetricFact",
+    "OpsAlert",
     "OutboxState",
     "Priority",
     "ProductCard",

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentiq.analytics.facts import record_many, reply_facts
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.db import after_commit
 from agentiq.drafting.quality import (
@@ -141,7 +142,9 @@ async def submit_reply(
 
     last_draft = (item.extra_data or {}).get("last_draft") or {}
     quality = None if is_auto else classify_reply(last_draft.get("text"), text)
+    first_answer = item.first_response_at is None
     _mark_responded(item, row, ai.view.reply_pending_minutes, user_id)
+    await record_many(session, seller_id, reply_facts(item, quality, user_id, first=first_answer))
     record_event(
         session,
         seller_id,

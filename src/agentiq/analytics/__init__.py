@@ -1,0 +1,1 @@
+"""Analytics: reporting facts and their daily roll-up, KPIs, Главная, ops alerts, readiness."""
