@@ -57,7 +57,12 @@ class Settings(BaseSettings):
     wb_chat_url: str = "https://buyer-chat-api.wildberries.ru"
     wb_timeout_s: float = Field(default=30.0, gt=0)
     # Embedded default: mount the WB emulator in the app and use it for demo cabinets.
-    emulator_enabled: bool = True
+    # Unset: on, except in production (a demo and test tool, not a production surface).
+    emulator_enabled: bool | None = None
+    # The mounted emulator's /_wb/_admin routes (every seller's replies, tokens, faults)
+    # answer only requests carrying this value in X-Emulator-Admin-Token; unset, or in
+    # production, they answer 404.
+    emulator_admin_token: str = ""
 
     llm_base_url: str = "https://api.deepseek.com"
     llm_model: str = "deepseek-chat"
@@ -131,6 +136,8 @@ class Settings(BaseSettings):
                 )
         if not self.base_url:
             self.base_url = f"http://{self.host}:{self.port}"
+        if self.emulator_enabled is None:
+            self.emulator_enabled = self.environment is not Environment.production
         return self
 
     @property

@@ -179,13 +179,13 @@ def test_new_item_appears_live(page: Any, live_server: LiveServer) -> None:
     tells the open page, and the list re-fetches itself — no reload."""
     from sqlalchemy import select
 
-    from agentiq.emulator.embedded import demo_seller
+    from agentiq.emulator.embedded import demo_seller_for
     from agentiq.ingestion.tasks import run_sync_cabinet
     from agentiq.models import Interaction, MarketplaceConnection
 
     seller_id = sign_up(page, live_server, seed=3)
     runtime = live_server.runtime
-    found = demo_seller(runtime)
+    found = demo_seller_for(runtime, seller_id)
     if found is None:
         pytest.skip("the embedded emulator is not running in this build")
     emulator, demo = found

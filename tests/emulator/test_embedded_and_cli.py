@@ -24,6 +24,8 @@ class _Settings:
     emulator_enabled: bool = True
     secret_key: str = "test-secret"
     base_url: str = "http://127.0.0.1:8000"
+    emulator_admin_token: str = ""
+    is_production: bool = False
 
     def resolved_secret_key(self) -> str:
         return self.secret_key
@@ -33,6 +35,7 @@ class _Settings:
 class _Runtime:
     settings: _Settings
     extras: dict[str, Any] = field(default_factory=dict)
+    sessionmaker: Any = None
 
 
 async def test_embedded_mount_serves_demo_seller() -> None:
@@ -40,7 +43,7 @@ async def test_embedded_mount_serves_demo_seller() -> None:
     runtime = _Runtime(_Settings())
     await embedded.start(app, runtime)  # type: ignore[arg-type]
     try:
-        found = embedded.demo_seller(runtime)  # type: ignore[arg-type]
+        found = embedded.demo_seller_for(runtime, 1)  # type: ignore[arg-type]
         assert found is not None
         _, seller = found
         transport = httpx.ASGITransport(app=app)
@@ -57,7 +60,7 @@ async def test_embedded_mount_serves_demo_seller() -> None:
     again = _Runtime(_Settings())
     await embedded.start(FastAPI(), again)  # type: ignore[arg-type]
     try:
-        restarted, _ = embedded.demo_seller(again)  # type: ignore[arg-type,misc]
+        restarted, _ = embedded.demo_seller_for(again, 1)  # type: ignore[arg-type,misc]
         assert restarted.authenticate(seller.token).seller_id == seller.seller_id
     finally:
         await embedded.stop(FastAPI(), again)  # type: ignore[arg-type]

@@ -19,6 +19,9 @@ from agentiq.runtime import Runtime
 CLIENT_OPTIONS = "wb_client_options"  # extra kwargs for every WB client (limits, retry, ...)
 EMULATOR_HTTP = "emulator_http"  # an httpx client onto the in-process emulator (demo cabinets)
 EMULATOR_HOST = "http://emulator.internal"
+# A callable `(seller_id) -> token` for the seller's own emulated WB seller: a demo cabinet
+# never uses a stored token, so it cannot be pointed at another company's emulated seller.
+DEMO_TOKEN = "emulator_demo_token"
 # Tests may register a callable `(cabinet, token) -> client` that replaces the whole build.
 CLIENT_FACTORY = "wb_client_factory"
 
@@ -48,6 +51,7 @@ def build_client(runtime: Runtime, cabinet: MarketplaceConnection, token: str) -
     if cabinet.is_demo and EMULATOR_HTTP in runtime.extras:
         options["http"] = runtime.extras[EMULATOR_HTTP]
         options["hosts"] = WBHosts.emulator(EMULATOR_HOST)
+        token = runtime.extras[DEMO_TOKEN](cabinet.seller_id)
     elif cabinet.is_demo:
         options["hosts"] = WBHosts.emulator(settings.base_url.rstrip("/") + "/_wb")
     elif cabinet.is_sandbox:

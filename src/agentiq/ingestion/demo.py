@@ -19,9 +19,9 @@ async def start_demo(
     session: AsyncSession, runtime: Runtime, seller_id: int
 ) -> MarketplaceConnection:
     """The seller's demo cabinet (created once), with its first sync started after commit."""
-    from agentiq.emulator.embedded import demo_seller
+    from agentiq.emulator.embedded import demo_seller_for
 
-    found = demo_seller(runtime)
+    found = demo_seller_for(runtime, seller_id)
     if found is None:
         raise ServiceUnavailable(
             "Демо-режим выключен на этом сервере: подключите свой кабинет WB в Настройках",
