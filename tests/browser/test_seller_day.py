@@ -68,3 +68,58 @@ def test_inbox_keeps_rows_when_next_page_loads(page: Any, live_server: LiveServe
         live_server.call(close_one())
     page.wait_for_timeout(300)
     assert len(row_ids(page)) == 75
+
+
+def test_profile_sign_out_reachable_on_the_phone(browser: Any, live_server: LiveServer) -> None:
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="ru-RU")
+    context.set_default_timeout(30_000)
+    phone = context.new_page()
+    try:
+        seller_id, _ = register(phone)
+        live_server.call(seed_items(live_server.app, seller_id, 4))
+        phone.goto("/inbox")
+        phone.wait_for_selector(".inbox-row")
+        profile_tab = phone.locator(".sidebar .nav-profile")
+        assert profile_tab.is_visible()
+        box = profile_tab.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"]
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        shot(phone, "day_02_phone_inbox_bottom_bar")
+        profile_tab.click()
+        phone.wait_for_url("**/profile")
+        phone.fill("#profile-name", "Ольга")
+        phone.click("text=Сохранить имя")
+        phone.wait_for_selector("#saved-notice")
+        assert phone.input_value("#profile-name") == "Ольга"
+        shot(phone, "day_03_phone_profile")
+        logout = phone.locator("#profile-logout")
+        logout.scroll_into_view_if_needed()
+        assert logout.is_visible()
+        shot(phone, "day_04_phone_profile_logout")
+        logout.click()
+        phone.wait_for_url("**/login")
+        phone.go_back()  # the inbox is not shown to a signed-out visitor
+        phone.goto("/inbox")
+        phone.wait_for_url("**/login**")
+        # no horizontal scrolling on the phone
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
+
+
+def test_profile_page_on_desktop(page: Any, live_server: LiveServer) -> None:
+    register(page)
+    page.goto("/profile")
+    page.fill("#current_password", "password-123")
+    page.fill("#new_password", "another-pass-9")
+    page.fill("#repeat_password", "another-pass-8")
+    page.click("text=Сменить пароль")
+    page.wait_for_selector("#repeat_password-error")
+    shot(page, "day_05_profile_desktop_error")
+    page.fill("#current_password", "password-123")
+    page.fill("#new_password", "another-pass-9")
+    page.fill("#repeat_password", "another-pass-9")
+    page.click("text=Сменить пароль")
+    page.wait_for_selector("#saved-notice")
+    assert "Пароль изменён" in page.inner_text("#saved-notice")
+    shot(page, "day_06_profile_desktop")

@@ -60,4 +60,93 @@ async def test_inbox_next_page_fragment_continues_the_count(app: object) -> None
     assert "loaded=60" in nxt.text and "shown=90" in nxt.text
 
 
-__all__ = ["form"]
+async def test_profile_changes_name_and_password(app: object) -> None:
+    client = await _client(app, "profile@example.ru")
+    page = await client.get("/profile")
+    assert page.status_code == 200 and "Сменить пароль" in page.text and "/logout" in page.text
+    saved = await client.post("/profile/name", data=form(name="  Анна Петрова "))
+    assert saved.status_code == 303
+    me = await client.get("/api/auth/me")
+    assert me.json()["name"] == "Анна Петрова"
+    assert "Анна Петрова" in (await client.get("/inbox")).text  # the sidebar names the user
+    wrong = await client.post(
+        "/profile/password",
+        data=form(
+            current_password="nope", new_password="new-pass-456", repeat_password="new-pass-456"
+        ),
+    )
+    assert wrong.status_code == 422 and 'id="current_password-error"' in wrong.text
+    mismatch = await client.post(
+        "/profile/password",
+        data=form(
+            current_password="password-123", new_password="new-pass-456", repeat_password="x"
+        ),
+    )
+    assert mismatch.status_code == 422 and "Пароли не совпадают" in mismatch.text
+    short = await client.post(
+        "/profile/password",
+        data=form(current_password="password-123", new_password="1", repeat_password="1"),
+    )
+    assert short.status_code == 422 and 'id="new_password-error"' in short.text
+    # Another browser signed in as the same user is signed out by the change.
+    other = browser_client(app)
+    await other.__aenter__()
+    signin = await other.post(
+        "/login", data=form(email="profile@example.ru", password="password-123")
+    )
+    assert signin.status_code == 303
+    changed = await client.post(
+        "/profile/password",
+        data=form(
+            current_password="password-123",
+            new_password="new-pass-456",
+            repeat_password="new-pass-456",
+        ),
+    )
+    assert changed.status_code == 303
+    assert (await client.get("/profile")).status_code == 200  # this session stays
+    assert (await other.get("/api/auth/me")).status_code == 401
+    fresh = browser_client(app)
+    await fresh.__aenter__()
+    old = await fresh.post("/login", data=form(email="profile@example.ru", password="password-123"))
+    assert old.status_code == 401
+    new = await fresh.post("/login", data=form(email="profile@example.ru", password="new-pass-456"))
+    assert new.status_code == 303
+
+
+async def test_invited_operator_replaces_one_time_password(app: object) -> None:
+    owner = await _client(app, "owner-otp@example.ru")
+    invited = await owner.post("/settings/team", data=form(email="operator-otp@example.ru"))
+    assert invited.status_code == 200, invited.text
+    match = re.search(r'id="temporary-password">([^<]+)<', invited.text)
+    assert match is not None
+    one_time = match.group(1)
+    operator = browser_client(app)
+    await operator.__aenter__()
+    signin = await operator.post(
+        "/login", data=form(email="operator-otp@example.ru", password=one_time)
+    )
+    assert signin.status_code == 303
+    profile = await operator.get("/profile")
+    assert 'id="one-time-password-notice"' in profile.text and "Выданный пароль" in profile.text
+    assert "attention-dot" in (await operator.get("/inbox")).text
+    changed = await operator.post(
+        "/profile/password",
+        data=form(
+            current_password=one_time, new_password="my-own-pass-1", repeat_password="my-own-pass-1"
+        ),
+    )
+    assert changed.status_code == 303
+    after = await operator.get("/profile")
+    assert 'id="one-time-password-notice"' not in after.text
+    assert "attention-dot" not in (await operator.get("/inbox")).text
+    fresh = browser_client(app)
+    await fresh.__aenter__()
+    assert (
+        await fresh.post("/login", data=form(email="operator-otp@example.ru", password=one_time))
+    ).status_code == 401
+    assert (
+        await fresh.post(
+            "/login", data=form(email="operator-otp@example.ru", password="my-own-pass-1")
+        )
+    ).status_code == 303

@@ -62,7 +62,13 @@ async def register(
     if await accounts.user_by_email(email):
         message = "Пользователь с таким e-mail уже зарегистрирован"
         raise Conflict(message, details={"email": message})
-    user = User(email=email, name=name.strip(), password_hash=hash_password(password))
+    # The owner chose this password (an invited operator's one-time password has no date).
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        password_changed_at=utcnow(),
+    )
     seller = Seller(name=seller_name)
     session.add_all([user, seller])
     await session.flush()
@@ -146,6 +152,22 @@ async def change_password(
     user.password_changed_at = utcnow()
     # Every other session of this user is signed out.
     await AccountRepository(session).revoke_sessions(user.id, except_id=keep.id if keep else None)
+    await session.flush()
+
+
+def has_own_password(user: User) -> bool:
+    """False while the user signs in with a password someone else set (an invitation's
+    one-time password, the CLI's or the demo owner's): the UI asks them to replace it."""
+    return user.password_changed_at is not None
+
+
+async def rename(session: AsyncSession, user: User, name: str) -> None:
+    """The name teammates see (assignments, history); may be empty (e-mail shown instead)."""
+    name = name.strip()
+    if len(name) > 200:
+        message = "Имя не длиннее 200 символов"
+        raise ValidationFailed(message, details={"name": message})
+    user.name = name
     await session.flush()
 
 

@@ -10,6 +10,7 @@ from agentiq.web.routes import (
     auth_pages,
     inbox_pages,
     onboarding,
+    profile_pages,
     settings_pages,
     sla_settings_pages,
 )
@@ -19,6 +20,7 @@ router = APIRouter(include_in_schema=False)
 for area in (
     auth_pages,
     onboarding,
+    profile_pages,
     settings_pages,
     ai_settings_pages,
     sla_settings_pages,
