@@ -38,6 +38,7 @@ ROUTER_MODULES = (
     "agentiq.drafting.endpoints",
     "agentiq.replies.endpoints",
     "agentiq.settings.endpoints",
+    "agentiq.analytics.endpoints",
     "agentiq.eventstream.endpoints",
     "agentiq.web.routes",
 )

@@ -1,0 +1,53 @@
+"""JSON API of analytics: /api/analytics/communication (+ CSV of every table)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from agentiq.analytics import service
+from agentiq.analytics.export import TABLES, to_csv
+from agentiq.analytics.repository import Scope
+from agentiq.analytics.schemas import Communication
+from agentiq.deps import CurrentPrincipal, DbSession
+
+router = APIRouter(prefix="/api/analytics", tags=["analytics"])
+
+Table = Literal["kpis", "quality", "volume", "response_times", "ratings", "complaints"]
+
+
+def analytics_scope(
+    days: int | None = Query(default=None, ge=1, le=service.MAX_DAYS),
+    date_from: date | None = None,
+    date_to: date | None = None,
+    cabinet_id: int | None = None,
+    channel: Literal["review", "question", "chat"] | None = None,
+) -> Scope:
+    return service.make_scope(days, date_from, date_to, cabinet_id=cabinet_id, channel=channel)
+
+
+@router.get("/communication", response_model=Communication)
+async def communication(
+    db: DbSession, principal: CurrentPrincipal, scope: Scope = Depends(analytics_scope)
+) -> Communication:
+    return await service.communication(db, principal.seller_id, scope)
+
+
+@router.get("/communication.csv")
+async def communication_csv(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    table: Table = "kpis",
+    scope: Scope = Depends(analytics_scope),
+) -> Response:
+    assert table in TABLES
+    data = await service.communication(db, principal.seller_id, scope)
+    name = f"agentiq-{table}-{scope.start.isoformat()}-{scope.end.isoformat()}.csv"
+    return Response(
+        to_csv(data, table),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
