@@ -123,3 +123,74 @@ def test_profile_page_on_desktop(page: Any, live_server: LiveServer) -> None:
     page.wait_for_selector("#saved-notice")
     assert "Пароль изменён" in page.inner_text("#saved-notice")
     shot(page, "day_06_profile_desktop")
+
+
+LONG_WORD = "Оченьоченьдлинноесловобезпробелов" * 12  # ~400 letters, no break opportunity
+LONG_REVIEW = " ".join(
+    f"Абзац {n}: ткань через неделю скаталась, швы разошлись, запах не выветрился."
+    for n in range(60)
+)
+
+
+def _overflows(page: Any, selector: str) -> list[str]:
+    """Elements under `selector` wider than their box (content spilling sideways)."""
+    return list(
+        page.evaluate(
+            """sel => Array.from(document.querySelectorAll(sel)).filter(
+                 el => el.scrollWidth > el.clientWidth + 1).map(el => el.className || el.tagName)""",
+            selector,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1440, "height": 900}, PHONE], ids=["desktop", "phone"]
+)
+def test_long_words_and_long_reviews_do_not_overflow(
+    browser: Any, live_server: LiveServer, viewport: dict[str, int]
+) -> None:
+    context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="ru-RU")
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        seller_id, _ = register(page)
+        [word_id] = live_server.call(
+            seed_items(
+                live_server.app,
+                seller_id,
+                1,
+                buyer_name=LONG_WORD[:120],
+                text=LONG_WORD,
+                pros=LONG_WORD,
+                cons="",
+            )
+        )
+        [review_id] = live_server.call(
+            seed_items(live_server.app, seller_id, 1, first=3, text=LONG_REVIEW)
+        )
+        page.goto("/inbox")
+        page.wait_for_selector(".inbox-row")
+        assert not _overflows(page, ".list-col, .inbox-row, .row-main")
+        name = "desktop" if viewport["width"] > 800 else "phone"
+        page.goto(f"/inbox/{word_id}")
+        page.wait_for_selector("[data-item-id]")
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        assert not _overflows(page, ".item-col, .item, .item-main, .message, .message .text")
+        shot(page, f"day_07_long_word_{name}")
+
+        page.goto(f"/inbox/{review_id}")
+        page.wait_for_selector("[data-item-id]")
+        text = page.locator(".message.from-buyer .long-text").first
+        assert text.is_visible()
+        collapsed = text.bounding_box()
+        assert collapsed is not None and collapsed["height"] < 400
+        assert "Абзац 59:" not in page.locator(".message.from-buyer").inner_text()
+        shot(page, f"day_08_long_review_collapsed_{name}")
+        page.click(".message.from-buyer .long-text summary")
+        assert "Абзац 59:" in page.locator(".message.from-buyer").inner_text()
+        expanded = text.bounding_box()
+        assert expanded is not None and expanded["height"] > collapsed["height"] * 2
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        shot(page, f"day_09_long_review_expanded_{name}")
+    finally:
+        context.close()

@@ -66,3 +66,22 @@ def sla_badge(due: datetime | None) -> tuple[str, str] | None:
     if left < 3600 * 2:
         return ("soon", f"ответить за {duration(left)}")
     return ("ok", f"ответить за {duration(left)}")
+
+
+PREVIEW_CHARS = 600
+PREVIEW_LINES = 8
+
+
+def preview(text: str | None, chars: int = PREVIEW_CHARS, lines: int = PREVIEW_LINES) -> str | None:
+    """The beginning of a long text, shown collapsed with «Показать полностью»; None when
+    the text is short enough to show whole. Cut at a word boundary when there is one."""
+    text = text or ""
+    kept = text.split("\n")[:lines]
+    head = "\n".join(kept)
+    if len(head) <= chars and len(kept) == len(text.split("\n")):
+        return None
+    if len(head) > chars:
+        cut = head[:chars]
+        space = cut.rfind(" ")
+        head = cut[:space] if space > chars * 0.6 else cut
+    return head.rstrip(" ,.;:—-\n") + "…"

@@ -22,6 +22,7 @@ templates = Jinja2Blocks(directory=TEMPLATES_DIR)
 templates.env.filters["ago"] = formatting.ago
 templates.env.filters["dt"] = formatting.short_datetime
 templates.env.filters["sla"] = formatting.sla_badge
+templates.env.filters["preview"] = formatting.preview
 templates.env.globals["now"] = datetime.now
 templates.env.globals["labels"] = {
     "channels": views.CHANNELS,
