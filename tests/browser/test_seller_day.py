@@ -136,8 +136,9 @@ def _overflows(page: Any, selector: str) -> list[str]:
     """Elements under `selector` wider than their box (content spilling sideways)."""
     return list(
         page.evaluate(
-            """sel => Array.from(document.querySelectorAll(sel)).filter(
-                 el => el.scrollWidth > el.clientWidth + 1).map(el => el.className || el.tagName)""",
+            """sel => Array.from(document.querySelectorAll(sel))
+                 .filter(el => el.scrollWidth > el.clientWidth + 1)
+                 .map(el => el.className || el.tagName)""",
             selector,
         )
     )
