@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 
 from agentiq import __version__
+from agentiq.appeals.endpoints import router as appeals_router
 from agentiq.auth.endpoints import router as auth_router
 from agentiq.cabinets.endpoints import router as cabinets_router
 from agentiq.config import Settings, SettingsError, get_settings
@@ -111,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(CSRFCookieMiddleware, secure=settings.cookie_secure)
     app.add_middleware(RequestContextMiddleware)
-    for router in (ops_router, auth_router, cabinets_router):
+    for router in (ops_router, auth_router, cabinets_router, appeals_router):
         app.include_router(router)
     for module in _optional_modules(ROUTER_MODULES):
         app.include_router(module.router)

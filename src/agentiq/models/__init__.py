@@ -1,6 +1,7 @@
 """Every table, one module each; importing this package registers them all on Base.metadata."""
 
 from agentiq.models.api_token import ApiToken
+from agentiq.models.autonomy_bucket import AutonomyBucket
 from agentiq.models.base import Base
 from agentiq.models.chat_message import ChatMessage
 from agentiq.models.customer_profile import CustomerProfile
@@ -13,9 +14,11 @@ from agentiq.models.membership import Membership, Role
 from agentiq.models.metric_fact import MetricDaily, MetricFact
 from agentiq.models.ops_alert import OpsAlert
 from agentiq.models.product_card import ProductCard
+from agentiq.models.promo_code import PromoCode
 from agentiq.models.reply_attempt import ReplyAttempt
 from agentiq.models.reply_outbox import OutboxState, ReplyOutbox
 from agentiq.models.response_history import ResponseHistory
+from agentiq.models.review_cause import AppealStatus, ReviewCause
 from agentiq.models.runtime_setting import RuntimeSetting
 from agentiq.models.seller import Seller
 from agentiq.models.sla_rule import SlaRule
@@ -27,6 +30,8 @@ from agentiq.models.user_session import UserSession
 __all__ = [
     "PRIORITY_RANK",
     "ApiToken",
+    "AppealStatus",
+    "AutonomyBucket",
     "Base",
     "Channel",
     "ChatMessage",
@@ -43,9 +48,11 @@ __all__ = [
     "OutboxState",
     "Priority",
     "ProductCard",
+    "PromoCode",
     "ReplyAttempt",
     "ReplyOutbox",
     "ResponseHistory",
+    "ReviewCause",
     "Role",
     "RuntimeSetting",
     "Seller",
