@@ -1,7 +1,7 @@
 """rating levers: review causes and appeals, promo codes, earned-autonomy buckets
 
 Revision ID: 6b2509983190
-Revises: 0002
+Revises: analytics_0003
 Create Date: 2026-12-01 23:30:41.202566
 
 Data: the single promo code that lived in the AI settings (`ai/assistant`: `promo_code`,
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "6b2509983190"
-down_revision: str | None = "0002"
+down_revision: str | None = "analytics_0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

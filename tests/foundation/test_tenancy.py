@@ -13,7 +13,14 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select
 
 from agentiq.kit.time import utcnow
-from agentiq.models import ApiToken, Interaction, MarketplaceConnection, Membership, User
+from agentiq.models import (
+    ApiToken,
+    Interaction,
+    MarketplaceConnection,
+    Membership,
+    ReviewCause,
+    User,
+)
 from tests.conftest import browser_client, register, wb_like_token
 
 MARKER = "ЧУЖОЙ-МАРКЕР-A"
@@ -42,12 +49,27 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
             text=MARKER,
             occurred_at=utcnow(),
             connection_id=cabinet.json()["id"],
+            nm_id=777001,
+            rating=1,
         )
         session.add(interaction)
+        await session.flush()
+        appeal = ReviewCause(
+            seller_id=ids["seller_id"],
+            interaction_id=interaction.id,
+            nm_id=777001,
+            rating=1,
+            cause="logistics",
+            confidence=0.9,
+            appeal_status="proposed",
+            appeal_text=MARKER,
+        )
+        session.add(appeal)
         await session.commit()
         operator = await session.scalar(select(User).where(User.email == "operator-a@example.com"))
         assert operator is not None
         interaction_id = interaction.id
+        appeal_id = appeal.id
     # Every id-like parameter name used by routes maps to seller A's object of that kind.
     return {
         "cabinet_id": cabinet.json()["id"],
@@ -59,6 +81,8 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
         "item_id": interaction_id,
         "id": interaction_id,
         "seller_id": ids["seller_id"],
+        "appeal_id": appeal_id,
+        "nm_id": 777001,
         # Not an object but a verb in the path (/inbox/{id}/{action}): any valid one will do.
         "action": "close",
     }
@@ -85,6 +109,8 @@ def _example(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
         return 1.0
     if kind == "boolean":
         return False
+    if schema.get("format") == "date":
+        return "2026-01-01"
     return "Текст для проверки доступа"
 
 
