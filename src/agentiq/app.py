@@ -23,6 +23,9 @@ from agentiq.errors import install_error_handlers
 from agentiq.kit.http import close_http_client
 from agentiq.kit.logging import configure_logging
 from agentiq.kit.middleware import CSRFCookieMiddleware, RequestContextMiddleware
+from agentiq.linking.endpoints import escalations_router
+from agentiq.linking.endpoints import items_router as link_items_router
+from agentiq.linking.endpoints import router as links_router
 from agentiq.migrate import upgrade
 from agentiq.ops.endpoints import router as ops_router
 from agentiq.runtime import Runtime, build_runtime
@@ -113,6 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CSRFCookieMiddleware, secure=settings.cookie_secure)
     app.add_middleware(RequestContextMiddleware)
     for router in (ops_router, auth_router, cabinets_router, appeals_router):
+        app.include_router(router)
+    for router in (links_router, link_items_router, escalations_router):
         app.include_router(router)
     for module in _optional_modules(ROUTER_MODULES):
         app.include_router(module.router)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from agentiq.db import unit_of_work
 from agentiq.kit.time import utcnow
+from agentiq.linking.tasks import wait_background
 from agentiq.models import Draft, Interaction, InteractionEvent, ProductCard, ResponseHistory
 from tests.fakes.fake_openai import FakeOpenAI, Reply
 from tests.replies.world import World, add_item
@@ -43,6 +44,9 @@ async def test_ai_draft_returns_draft_warnings_and_context(client: httpx.AsyncCl
     await _seed_product(world)
     await add_item(world, "chat", buyer_name="Анна", nm_id=1001, text="Где мой заказ?")
     item_id = await add_item(world, "review", rating=4, text="Хорошее платье, но маломерит")
+    # Rows written directly: links come from the product's own recompute job.
+    assert (await client.post("/api/links/recompute", json={})).status_code == 202
+    await wait_background()
     r = await client.post(f"/api/interactions/{item_id}/ai-draft")
     assert r.status_code == 200, r.text
     body = r.json()

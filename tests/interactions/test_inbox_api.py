@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from agentiq.kit.time import utcnow
+from agentiq.linking.tasks import wait_background
 from tests.interactions.conftest import seed, seed_product
 
 BOTH = pytest.mark.parametrize("db_backend", ["sqlite", "postgres"], indirect=True)
@@ -201,6 +202,10 @@ async def test_detail_timeline_and_tenancy(
         ],
     )
     foreign = await seed(app, oid, [{"channel": "review", "text": "Чужой отзыв"}])
+    # Rows written directly: the links come from the product's own recompute job.
+    started = await client.post("/api/links/recompute", json={})
+    assert started.status_code == 202, started.text
+    await wait_background()
     response = await client.get(f"/api/interactions/{mine[0]}")
     assert response.status_code == 200, response.text
     detail = response.json()
@@ -209,10 +214,13 @@ async def test_detail_timeline_and_tenancy(
     assert sorted(r["id"] for r in detail["linked"]) == sorted(mine[1:3])
     assert detail["messages"] is None
     timeline = (await client.get(f"/api/interactions/{mine[0]}/timeline")).json()
-    assert timeline["thread_scope"] == "customer_order"
+    assert timeline["thread_scope"] == "customer"
     assert [s["interaction_id"] for s in timeline["steps"]] == mine[:3]
     assert [s["is_current"] for s in timeline["steps"]] == [True, False, False]
-    assert all(s["action_mode"] == "auto_allowed" for s in timeline["steps"])
+    # The same order may act on its own; a clientID match (legacy) never does (plan §4.4).
+    modes = [s["action_mode"] for s in timeline["steps"]]
+    assert modes == ["current", "assist_only", "auto_allowed"]
+    assert timeline["steps"][2]["confidence_label"] == "точно тот же заказ"
     # Lists never show another seller's rows.
     listed = (await client.get("/api/interactions", params={"limit": 200})).json()["items"]
     assert {r["id"] for r in listed} == set(mine)

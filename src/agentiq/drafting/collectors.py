@@ -14,7 +14,14 @@ from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentiq.drafting.context import INTENTS, Direction, DraftContext, Intent, SellerAISettings
+from agentiq.drafting.context import (
+    INTENTS,
+    Direction,
+    DraftContext,
+    Intent,
+    SellerAISettings,
+    ThreadTouch,
+)
 from agentiq.drafting.repository import (
     ChatMessageRepository,
     InteractionRepository,
@@ -23,6 +30,7 @@ from agentiq.drafting.repository import (
 )
 from agentiq.guardrails import Channel, fold
 from agentiq.kit.time import utcnow
+from agentiq.linking.service import linked_touches
 from agentiq.models import Interaction
 
 RECENT_ANSWERS = 5
@@ -109,11 +117,35 @@ def frequent_complaints(items: list[Interaction]) -> list[str]:
     return found
 
 
-def describe_touch(item: Interaction) -> str:
+def _seller_reply(item: Interaction) -> str | None:
+    reply = (item.extra_data or {}).get("last_reply")
+    text = reply.get("text") if isinstance(reply, dict) else None
+    return text if isinstance(text, str) and text.strip() else None
+
+
+def describe_touch(item: Interaction, link_label: str = "") -> str:
+    """One linked touch for the prompt: what the buyer said and what the seller answered."""
     when = item.occurred_at.strftime("%d.%m.%Y")
     rating = f" {item.rating}★" if item.rating else ""
+    link = f" ({link_label})" if link_label else ""
     text = " ".join((item.text or item.cons or item.pros).split())[:160]
-    return f"{_CHANNEL_RU.get(item.channel, item.channel)}{rating} от {when}: {text}".strip()
+    line = f"{_CHANNEL_RU.get(item.channel, item.channel)}{rating} от {when}{link}: {text}".strip()
+    reply = _seller_reply(item)
+    if reply:
+        line += f" — ответ магазина: {' '.join(reply.split())[:200]}"
+    return line
+
+
+def thread_touch(item: Interaction, link_label: str) -> ThreadTouch:
+    return ThreadTouch(
+        interaction_id=item.id,
+        channel=item.channel,
+        occurred_at=item.occurred_at,
+        text=" ".join((item.text or item.cons or item.pros).split())[:300],
+        rating=item.rating if item.rating and 1 <= item.rating <= 5 else None,
+        seller_reply=_seller_reply(item),
+        link_label=link_label,
+    )
 
 
 async def collect_context(
@@ -140,9 +172,14 @@ async def collect_context(
         complaints = frequent_complaints(list(neighbours))
         if complaints:
             sources["frequent_complaints"] = complaints
-    touches = await InteractionRepository(session, seller_id).linked_touches(item)
+    # The same buyer's other touches: only what the linking module shows in the action UI
+    # (deterministic, or probable with confidence ≥ 65 %, never a rejected link).
+    touches = await linked_touches(session, seller_id, item)
     if touches:
-        sources["linked_touches"] = [t.id for t in touches]
+        sources["linked_touches"] = [
+            {"id": t.id, "level": link.level, "confidence": link.confidence, "basis": link.basis}
+            for t, link in touches
+        ]
     history_pairs: list[tuple[Direction, str]] = []
     if item.channel == "chat":
         messages = await ChatMessageRepository(session, seller_id).thread_tail(item.id)
@@ -166,7 +203,8 @@ async def collect_context(
         chat_history=history_pairs,
         recent_answers=recent_answers,
         frequent_complaints=complaints,
-        linked_touches=[describe_touch(t) for t in touches],
+        linked_touches=[describe_touch(t, link.out().confidence_label) for t, link in touches],
+        thread=[thread_touch(t, link.out().confidence_label) for t, link in touches],
         settings=settings,
         item_key=str(item.id),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from agentiq.guardrails.violations import Channel, Violation
@@ -74,6 +75,32 @@ class SellerAISettings:
 
 
 @dataclass(frozen=True)
+class ThreadTouch:
+    """One of the same buyer's other touches, as the linking module found it."""
+
+    interaction_id: int
+    channel: str
+    occurred_at: datetime
+    text: str = ""
+    rating: int | None = None
+    seller_reply: str | None = None
+    link_label: str = ""  # the link's confidence in words («вероятно тот же покупатель, 72 %»)
+
+    @property
+    def is_negative_review(self) -> bool:
+        return self.channel == "review" and self.rating is not None and self.rating <= 3
+
+    @property
+    def short_label(self) -> str:
+        """«отзыв 1★ от 01.12» — how «учтено: …» names this step."""
+        kind = {"review": "отзыв", "question": "вопрос", "chat": "чат"}.get(
+            self.channel, "обращение"
+        )
+        stars = f" {self.rating}★" if self.rating else ""
+        return f"{kind}{stars} от {self.occurred_at.strftime('%d.%m')}"
+
+
+@dataclass(frozen=True)
 class DraftContext:
     channel: Channel
     text: str = ""
@@ -89,6 +116,8 @@ class DraftContext:
     recent_answers: Sequence[str] = ()
     frequent_complaints: Sequence[str] = ()
     linked_touches: Sequence[str] = ()
+    # The same touches, structured, newest first: what a draft must not contradict.
+    thread: Sequence[ThreadTouch] = ()
     settings: SellerAISettings = field(default_factory=SellerAISettings)
     # Identifies the item for deterministic variation (e.g. the interaction id).
     item_key: str = ""
@@ -170,7 +199,14 @@ def available_context(ctx: DraftContext) -> list[str]:
         labels.append(f"{n} {plural_ru(n, 'прошлый ответ', 'прошлых ответа', 'прошлых ответов')}")
     if ctx.frequent_complaints:
         labels.append("частые жалобы")
-    if ctx.linked_touches:
+    if ctx.thread:
+        labels.extend(thread_labels(ctx))
+    elif ctx.linked_touches:
         labels.append("связанные обращения")
     labels.append("настройки тона")
     return labels
+
+
+def thread_labels(ctx: DraftContext) -> list[str]:
+    """«учтено: …» entries naming the linked steps a draft took into account."""
+    return [f"{t.short_label} ({t.link_label})" for t in ctx.thread]

@@ -12,6 +12,7 @@ from agentiq.drafting.builtin import draft_builtin
 from agentiq.drafting.context import DraftContext, DraftResult, available_context
 from agentiq.drafting.llm import LLMConfig, LLMError, complete
 from agentiq.drafting.prompts import PROMPT_VERSION, build_messages
+from agentiq.drafting.thread import with_thread
 from agentiq.guardrails import check, has_blocking
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ async def generate_draft(
     """
     started = time.perf_counter()
     if llm is None or not llm.enabled:
-        return replace(draft_builtin(ctx, variant=variant), fallback_reason="llm_disabled")
+        result = with_thread(ctx, draft_builtin(ctx, variant=variant), variant=variant)
+        return replace(result, fallback_reason="llm_disabled")
 
     try:
         completion = await complete(llm, build_messages(ctx, variant=variant))
@@ -74,6 +76,6 @@ async def generate_draft(
 
 
 def _fallback(ctx: DraftContext, variant: int, reason: str, started: float) -> DraftResult:
-    result = draft_builtin(ctx, variant=variant)
+    result = with_thread(ctx, draft_builtin(ctx, variant=variant), variant=variant)
     elapsed = int((time.perf_counter() - started) * 1000)
     return replace(result, fallback_reason=reason, latency_ms=elapsed)

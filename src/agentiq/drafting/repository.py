@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.kit.repository import TenantRepository
@@ -45,27 +45,6 @@ class InteractionRepository(TenantRepository[Interaction]):
                 Interaction.occurred_at >= since,
                 Interaction.id != exclude_id,
             )
-            .order_by(Interaction.occurred_at.desc())
-            .limit(limit)
-        )
-        return (await self.session.scalars(stmt)).all()
-
-    async def linked_touches(self, item: Interaction, *, limit: int = 5) -> Sequence[Interaction]:
-        """The same buyer's other items: same customer or order id, else same name + product."""
-        criteria = []
-        if item.customer_id:
-            criteria.append(Interaction.customer_id == item.customer_id)
-        if item.order_id:
-            criteria.append(Interaction.order_id == item.order_id)
-        if item.buyer_name and item.nm_id is not None:
-            criteria.append(
-                (Interaction.buyer_name == item.buyer_name) & (Interaction.nm_id == item.nm_id)
-            )
-        if not criteria:
-            return []
-        stmt = (
-            self.scoped()
-            .where(or_(*criteria), Interaction.id != item.id)
             .order_by(Interaction.occurred_at.desc())
             .limit(limit)
         )

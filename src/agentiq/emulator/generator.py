@@ -487,6 +487,24 @@ def _attachment_file(seed: int, j: int, k: int, ts: float, *, image: bool) -> di
     }
 
 
+# Review words -> the chat opener a buyer with that problem would write.
+_OPENER_BY_PROBLEM = (
+    (("брак", "слом", "не работ"), 0),
+    (("размер", "маломер", "большемер"), 2),
+    (("порван", "царап"), 3),
+    (("достав", "не приш"), 5),
+)
+
+
+def opener_for(review_text: str, rng: random.Random) -> str | None:
+    """A chat opener about the review's problem (None: the buyer writes about anything)."""
+    low = review_text.lower()
+    for words, index in _OPENER_BY_PROBLEM:
+        if any(w in low for w in words) and rng.random() < 0.85:
+            return texts.CHAT_OPENERS[index]
+    return None
+
+
 def make_chats(dataset: Dataset, n_chats: int) -> tuple[list[ChatRecord], list[dict[str, Any]]]:
     """Chats with their events; returns (chats, all events ordered by addTimestamp)."""
     seed = dataset.seed
@@ -497,11 +515,31 @@ def make_chats(dataset: Dataset, n_chats: int) -> tuple[list[ChatRecord], list[d
     events: list[dict[str, Any]] = []
     for j in range(n_chats):
         linked: int | None = None
-        if fb.n and rng.random() < 0.5:
-            # Same buyer, same product as one of the recent feedbacks.
+        anchor: float | None = None
+        size: str | None = None
+        opener: str | None = None
+        roll = rng.random()
+        if fb.n and roll < 0.5:
+            # The same buyer as one of the recent feedbacks, writing to the chat about the
+            # same purchase within two days of the review, usually about the same problem.
             linked = max(0, fb.n - 1 - rng.randrange(min(fb.n, 400)))
             product_index = dataset.feedback_product(linked)
             client = dataset.feedback_buyer(linked)
+            review = dataset.base_feedback(linked)
+            size = review["productDetails"].get("size")
+            anchor = fb.ts(linked) + rng.uniform(0.5, 48) * 3600
+            opener = opener_for(f"{review['text']} {review['cons']}", rng)
+        elif fb.n and roll < 0.8:
+            # Someone else about the same product on the same day: a false candidate for
+            # linking; a third of them even share the reviewer's first name.
+            decoy = max(0, fb.n - 1 - rng.randrange(min(fb.n, 400)))
+            product_index = dataset.feedback_product(decoy)
+            reviewer = dataset.feedback_buyer(decoy)
+            if rng.random() < 0.35:
+                client = reviewer
+            else:
+                client = rng.choice([n for n in texts.FIRST_NAMES if n != reviewer])
+            anchor = fb.ts(decoy) + rng.uniform(-12, 12) * 3600
         else:
             product_index = rng.randrange(len(dataset.catalogue))
             client = rng.choice(texts.FIRST_NAMES)
@@ -515,17 +553,20 @@ def make_chats(dataset: Dataset, n_chats: int) -> tuple[list[ChatRecord], list[d
                 "price": product.price,
                 "priceCurrency": "RUB",
                 "rid": rid,
-                "size": product.sizes[0] if product.sizes else "0",
+                "size": size or (product.sizes[0] if product.sizes else "0"),
             },
             product_index=product_index,
             linked_feedback=linked,
         )
-        t = now - rng.uniform(0.5, 30) * DAY
+        t = min(now, anchor) if anchor is not None else now - rng.uniform(0.5, 30) * DAY
         n_msgs = rng.randint(1, 6)
         for k in range(n_msgs):
             sender = "client" if k % 2 == 0 or rng.random() < 0.3 else "seller"
             if sender == "client":
-                text = rng.choice(texts.CHAT_OPENERS if k == 0 else texts.CHAT_FOLLOWUPS)
+                if k == 0:
+                    text = opener or rng.choice(texts.CHAT_OPENERS)
+                else:
+                    text = rng.choice(texts.CHAT_FOLLOWUPS)
             else:
                 text = rng.choice(texts.CHAT_SELLER_REPLIES)
             message: dict[str, Any] = {"text": text}

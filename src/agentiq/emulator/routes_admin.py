@@ -49,6 +49,11 @@ class LiveIn(BaseModel):
     every_s: float = Field(5.0, gt=0)
 
 
+class BuyerChatIn(BaseModel):
+    feedback_id: str
+    text: str = Field("Здравствуйте! Пишу по поводу своего отзыва.", min_length=1, max_length=1000)
+
+
 class TickIn(BaseModel):
     channel: str | None = None
 
@@ -150,6 +155,17 @@ def tick(request: Request, seller_id: str, body: TickIn) -> dict[str, str]:
     _state(request, seller_id)
     channel, item_id = _emulator(request).tick(seller_id, body.channel)
     return {"channel": channel, "id": item_id}
+
+
+@router.post("/sellers/{seller_id}/buyer-chat")
+def buyer_chat(request: Request, seller_id: str, body: BuyerChatIn) -> dict[str, str]:
+    """The author of a feedback opens a chat about the same product (linking ground truth)."""
+    _state(request, seller_id)
+    try:
+        chat_id = _emulator(request).buyer_chat(seller_id, body.feedback_id, body.text)
+    except KeyError:
+        raise HTTPException(404, "feedback not found") from None
+    return {"chatID": chat_id}
 
 
 @router.post("/sellers/{seller_id}/live")

@@ -567,6 +567,56 @@ class Emulator:
                 raise ValueError(f"unknown channel {channel!r}")
             return channel, self._live_chat_message(state, now)
 
+    def buyer_chat(self, seller_id: str, feedback_id: str, text: str) -> str:
+        """The buyer of feedback `feedback_id` opens a chat about the same product now.
+
+        Same first name and product as the review, a new order id (WB gives a review no
+        order id to match); recorded in `links()` as ground truth. Returns the chat id.
+        """
+        state = self.seller(seller_id)
+        with state.lock:
+            i = state.feedback_index(feedback_id)
+            if i is None:
+                raise KeyError(feedback_id)
+            data = state.data
+            product_index = data.feedback_product(i)
+            product = data.catalogue[product_index]
+            size = data.base_feedback(i)["productDetails"].get("size")
+            rng = state.rng
+            j = len(state.chats) + 20_000
+            chat = gen.ChatRecord(
+                chat_id=f"1:{gen.chat_uuid(data.seed, j, rng.randrange(1 << 30))}",
+                client_name=data.feedback_buyer(i),
+                good_card={
+                    "nmID": product.nm_id,
+                    "price": product.price,
+                    "priceCurrency": "RUB",
+                    "rid": str(rng.randrange(10**17, 10**18)),
+                    "size": size or (product.sizes[0] if product.sizes else "0"),
+                },
+                product_index=product_index,
+                linked_feedback=i,
+            )
+            state.chats.append(chat)
+            ts = int(self.now_ts() * 1000)
+            if state.events:
+                ts = max(ts, int(state.events[-1]["addTimestamp"]) + 1)
+            event: dict[str, Any] = {
+                "chatID": chat.chat_id,
+                "eventID": str(uuid.uuid4()),
+                "eventType": "message",
+                "message": {"text": text, "attachments": {"goodCard": dict(chat.good_card)}},
+                "source": "rusite",
+                "addTimestamp": ts,
+                "addTime": gen.utc_iso(ts / 1000),
+                "sender": "client",
+                "clientName": chat.client_name,
+                "isNewChat": True,
+            }
+            chat.events.append(event)
+            state.events.append(event)
+            return chat.chat_id
+
     def _live_chat_message(self, state: SellerState, now: float) -> str:
         rng = state.rng
         new_chat = not state.chats or rng.random() < 0.3

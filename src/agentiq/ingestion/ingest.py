@@ -21,6 +21,8 @@ from agentiq.analytics.facts import Fact, ingest_facts, record_many
 from agentiq.ingestion.normalise import NormalisedItem
 from agentiq.ingestion.repository import ExistingRow, IngestionRepository
 from agentiq.kit.time import ensure_utc, utcnow
+from agentiq.linking.scoring import DEFAULT_WINDOW_DAYS
+from agentiq.linking.service import link_items
 from agentiq.models import PRIORITY_RANK, Priority
 from agentiq.triage.engine import triage
 from agentiq.triage.llm_mark import LLM_INTENT, carried_llm_mark
@@ -37,6 +39,9 @@ class IngestContext:
     source: str = "wb_api"
     sla_rules: list[SlaRule] = field(default_factory=list)
     triage_settings: TriageSettings = field(default_factory=TriageSettings)
+    # Cross-channel links are computed for every written batch (off only in benchmarks).
+    linking: bool = True
+    link_window_days: int = DEFAULT_WINDOW_DAYS
 
 
 @dataclass(slots=True)
@@ -136,6 +141,15 @@ async def write_batch(
     await repo.upsert(prepared.rows)
     await repo.upsert_product_cards(ctx.marketplace, prepared.cards)
     await record_many(session, ctx.seller_id, prepared.facts)
+    if prepared.rows:
+        ids = await repo.ids_for(
+            ctx.marketplace, prepared.channel, [row["external_id"] for row in prepared.rows]
+        )
+        await repo.replace_wb_answers(prepared.rows, ids)
+        if ctx.linking:
+            await link_items(
+                session, ctx.seller_id, list(ids.values()), window=ctx.link_window_days
+            )
     return prepared.result
 
 

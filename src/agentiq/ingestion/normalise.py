@@ -120,6 +120,7 @@ def normalise_feedback(item: Feedback) -> NormalisedItem:
         "parent_feedback_id": item.parent_feedback_id,
         "child_feedback_id": item.child_feedback_id,
         "can_request_return": item.is_able_return_product_orders,
+        "last_order_created_at": item.last_order_created_at,
         "last_reply": (
             {
                 "text": answer.text,
@@ -144,6 +145,9 @@ def normalise_feedback(item: Feedback) -> NormalisedItem:
         nm_id=details.nm_id if details else None,
         product_article=(details.supplier_article if details else None) or None,
         buyer_name=item.user_name or None,
+        # The barcode of the buyer's last order of this product: the same purchase in a
+        # review and its supplement. Namespaced, so it never equals a chat's order id (rid).
+        order_id=f"shk:{item.last_order_shk_id}" if item.last_order_shk_id else None,
         status="responded" if answer is not None else "open",
         is_answered=answer is not None,
         has_photos=bool(photos),

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,7 @@ from agentiq.models import (
     OutboxState,
     ProductCard,
     ReplyOutbox,
+    ResponseHistory,
     SyncRun,
     SyncState,
 )
@@ -147,6 +148,64 @@ class IngestionRepository(TenantRepository[Interaction]):
             for row in chunk:
                 row["seller_id"] = self.seller_id
             await self.session.execute(stmt, list(chunk))
+
+    async def replace_wb_answers(self, rows: list[dict[str, Any]], ids: dict[str, int]) -> None:
+        """The seller's answers WB already shows (given outside AgentIQ) join response_history,
+        so a new seller's first draft and the repetition check see the whole history.
+
+        Set-based: the batch's WB-origin rows are replaced; an item answered through AgentIQ
+        keeps only its own row (the same answer must not be counted twice).
+        """
+        answered: dict[int, dict[str, Any]] = {}
+        for row in rows:
+            reply = (row.get("extra_data") or {}).get("last_reply")
+            if row["channel"] == "chat" or not isinstance(reply, dict):
+                continue
+            text = reply.get("text")
+            interaction_id = ids.get(row["external_id"])
+            wb_text = reply.get("source") == "wb" and isinstance(text, str) and text.strip()
+            if wb_text and interaction_id is not None:
+                answered[interaction_id] = {**row, "answer_text": text}
+        touched = [ids[row["external_id"]] for row in rows if row["external_id"] in ids]
+        for chunk in _chunks(touched):
+            await self.session.execute(
+                delete(ResponseHistory)
+                .where(
+                    ResponseHistory.seller_id == self.seller_id,
+                    ResponseHistory.origin == "wb",
+                    ResponseHistory.interaction_id.in_(chunk),
+                )
+                .execution_options(synchronize_session=False)
+            )
+        if not answered:
+            return
+        ours: set[int] = set()
+        for chunk in _chunks(sorted(answered)):
+            ours.update(
+                await self.session.scalars(
+                    select(ResponseHistory.interaction_id).where(
+                        ResponseHistory.seller_id == self.seller_id,
+                        ResponseHistory.origin == "agentiq",
+                        ResponseHistory.interaction_id.in_(chunk),
+                    )
+                )
+            )
+        values = [
+            {
+                "seller_id": self.seller_id,
+                "interaction_id": interaction_id,
+                "nm_id": row["nm_id"],
+                "channel": row["channel"],
+                "intent": row["intent"],
+                "text": row["answer_text"],
+                "origin": "wb",
+                "created_at": row["first_response_at"] or row["occurred_at"],
+            }
+            for interaction_id, row in answered.items()
+            if interaction_id not in ours
+        ]
+        for chunk in _chunks(values, 500):
+            await self.session.execute(insert(ResponseHistory), list(chunk))
 
     async def ids_for(
         self, marketplace: str, channel: str, external_ids: Sequence[str]

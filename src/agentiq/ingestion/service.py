@@ -47,6 +47,7 @@ from agentiq.ingestion.repository import (
 )
 from agentiq.kit.locks import locks_for
 from agentiq.kit.time import ensure_utc, utcnow
+from agentiq.linking.service import window_days as link_window_days
 from agentiq.marketplaces import MarketplaceClient
 from agentiq.marketplaces.wb.schemas import ChatEvent, InvalidItem
 from agentiq.models import MarketplaceConnection, SyncRun
@@ -150,6 +151,7 @@ async def sync_cabinet(
             source="demo" if cabinet.is_demo else "wb_api",
             sla_rules=await load_sla_rules(session, seller_id),
             triage_settings=await load_triage_settings(session, seller_id),
+            link_window_days=await link_window_days(session, seller_id),
         )
         client = client or build_client(runtime, cabinet, token)
     locks = locks_for(runtime)

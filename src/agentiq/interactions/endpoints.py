@@ -21,8 +21,9 @@ from agentiq.interactions.schemas import (
     Queue,
     SlaMetrics,
     Sort,
-    Timeline,
 )
+from agentiq.linking import service as linking
+from agentiq.linking.schemas import Scope, Timeline
 
 router = APIRouter(prefix="/api/interactions", tags=["interactions"])
 
@@ -120,9 +121,10 @@ async def messages(
 
 @router.get("/{interaction_id}/timeline", response_model=Timeline)
 async def thread_timeline(
-    interaction_id: int, principal: CurrentPrincipal, db: DbSession
+    interaction_id: int, principal: CurrentPrincipal, db: DbSession, scope: Scope | None = None
 ) -> Timeline:
-    return await service.timeline(db, principal.seller_id, interaction_id)
+    """The buyer's thread across channels (the linking module decides what belongs in it)."""
+    return await linking.timeline(db, principal.seller_id, interaction_id, scope)
 
 
 @router.post("/{interaction_id}/assign")

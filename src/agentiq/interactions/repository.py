@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Row,
-    Select,
     and_,
     false,
     func,
@@ -216,36 +215,6 @@ class InteractionRepository(TenantRepository[Interaction]):
             .where(Interaction.seller_id == self.seller_id, Interaction.id.in_(ids))
         )
         return (await self.session.execute(stmt)).all()
-
-    def linked_statement(self, item: Interaction, *, days: int = 14) -> Select[Any] | None:
-        """Other touches of the same buyer: same order/customer, or same name + product."""
-        options: list[ColumnElement[bool]] = []
-        if item.order_id:
-            options.append(Interaction.order_id == item.order_id)
-        if item.customer_id:
-            options.append(Interaction.customer_id == item.customer_id)
-        if item.buyer_name and item.nm_id is not None:
-            window = timedelta(days=days)
-            options.append(
-                and_(
-                    Interaction.nm_id == item.nm_id,
-                    Interaction.buyer_name == item.buyer_name,
-                    Interaction.occurred_at >= item.occurred_at - window,
-                    Interaction.occurred_at <= item.occurred_at + window,
-                )
-            )
-        if not options:
-            return None
-        return (
-            select(Interaction)
-            .where(
-                Interaction.seller_id == self.seller_id,
-                Interaction.id != item.id,
-                or_(*options),
-            )
-            .order_by(Interaction.occurred_at, Interaction.id)
-            .limit(50)
-        )
 
     # --- set-based writes --------------------------------------------------------------------
 

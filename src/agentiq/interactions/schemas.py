@@ -210,29 +210,6 @@ class InteractionDetail(BaseModel):
     assigned: MemberOut | None
 
 
-class TimelineStep(BaseModel):
-    interaction_id: int
-    channel: str
-    occurred_at: datetime
-    text: str
-    rating: int | None
-    status: str
-    is_current: bool
-    match_reason: str
-    confidence: float
-    action_mode: Literal["auto_allowed", "assist_only"]
-    policy_reason: str
-    wb_url: str | None
-    last_reply_text: str | None
-    last_ai_draft_text: str | None
-
-
-class Timeline(BaseModel):
-    interaction_id: int
-    thread_scope: Literal["customer_order", "customer", "product", "single"]
-    steps: list[TimelineStep]
-
-
 class AssignIn(BaseModel):
     user_id: int | None = None
 

@@ -1,8 +1,8 @@
 """Inbox reads: the list, capped counts, an item with its context, chat pages.
 
-Actions (assign, note, viewed, close, reopen, bulk) live in `actions.py`, the thread
-timeline in `timeline.py`, SLA figures in `metrics.py`; all are re-exported here so callers
-(the JSON API, the UI routes) import one module.
+Actions (assign, note, viewed, close, reopen, bulk) live in `actions.py`, SLA figures in
+`metrics.py`; both are re-exported here so callers (the JSON API, the UI routes) import one
+module. The thread timeline belongs to the linking module.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ from agentiq.interactions.schemas import (
     OutboxOut,
     ProductOut,
 )
-from agentiq.interactions.timeline import timeline
 from agentiq.kit.time import utcnow
+from agentiq.linking.service import buyer_links
 from agentiq.models import (
     ChatMessage,
     Draft,
@@ -65,7 +65,6 @@ __all__ = [
     "mark_viewed",
     "reopen",
     "sla_metrics",
-    "timeline",
 ]
 
 MAX_PAGE = 200
@@ -226,14 +225,12 @@ async def get_interaction_detail(
             )
             for h in history
         ]
-    linked: list[InboxRow] = []
-    linked_stmt = repo.linked_statement(item)
-    if linked_stmt is not None:
-        linked_ids = list(await session.scalars(linked_stmt.with_only_columns(Interaction.id)))
-        linked = sorted(
-            await inbox_rows(session, seller_id, linked_ids, now=now),
-            key=lambda r: (r.occurred_at, r.id),
-        )
+    # The same buyer's other touches: the linking module decides which (one source of truth).
+    linked_ids = [link.other_id for link in await buyer_links(session, seller_id, item.id)]
+    linked = sorted(
+        await inbox_rows(session, seller_id, linked_ids, now=now),
+        key=lambda r: (r.occurred_at, r.id),
+    )
     messages = None
     if item.channel == "chat":
         messages = await chat_messages_page(session, seller_id, item.id)

@@ -6,6 +6,7 @@ from agentiq.models.base import Base
 from agentiq.models.chat_message import ChatMessage
 from agentiq.models.customer_profile import CustomerProfile
 from agentiq.models.draft import Draft
+from agentiq.models.escalation import Escalation
 from agentiq.models.interaction import PRIORITY_RANK, Channel, Interaction, Priority, Status
 from agentiq.models.interaction_event import InteractionEvent
 from agentiq.models.link_candidate import LinkCandidate
@@ -37,6 +38,7 @@ __all__ = [
     "ChatMessage",
     "CustomerProfile",
     "Draft",
+    "Escalation",
     "Interaction",
     "InteractionEvent",
     "LinkCandidate",

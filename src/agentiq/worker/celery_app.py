@@ -62,6 +62,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         ("llm-intents", "agentiq.reclassify_questions"): float(settings.sync_interval_s),
         ("reply-dispatch", "agentiq.dispatch_replies"): DISPATCH_INTERVAL_S,
         ("auto-answer", "agentiq.auto_answer"): AUTO_ANSWER_INTERVAL_S,
+        ("escalation-sweep", "agentiq.escalation_sweep"): float(settings.sla_sweep_interval_s),
     }
     return {
         name: {"task": task, "schedule": period, "options": {"expires": period}}
@@ -250,6 +251,18 @@ def _register_tasks(app: Celery) -> None:
 
         result: dict[str, int] = run(dispatch_due)
         return result
+
+    @app.task(name="agentiq.links_recompute")
+    def links_recompute_task(seller_id: int, interaction_id: int | None = None) -> int:
+        from agentiq.linking.tasks import run_recompute
+
+        return int(run(lambda rt: run_recompute(rt, seller_id, interaction_id)))
+
+    @app.task(name="agentiq.escalation_sweep")
+    def escalation_sweep_task() -> int:
+        from agentiq.linking.tasks import run_escalation_sweep
+
+        return int(run(run_escalation_sweep))
 
     @app.task(name="agentiq.auto_answer")
     def auto_answer_task() -> int:

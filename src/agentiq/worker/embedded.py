@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from agentiq.ingestion.tasks import cancel_background, run_sync_all
+from agentiq.linking.tasks import run_escalation_sweep
 from agentiq.replies.tasks import dispatch_due, run_auto_answers_all
 from agentiq.runtime import Runtime
 from agentiq.triage.tasks import reclassify_general_questions, run_sla_sweep
@@ -64,6 +65,14 @@ async def start(app: Any, runtime: Runtime) -> None:
         asyncio.create_task(
             every(AUTO_ANSWER_INTERVAL_S, lambda: run_auto_answers_all(runtime), "auto-answer"),
             name="auto-answer",
+        ),
+        asyncio.create_task(
+            every(
+                settings.sla_sweep_interval_s,
+                lambda: run_escalation_sweep(runtime),
+                "escalations",
+            ),
+            name="escalation-sweep",
         ),
     ]
     runtime.extras[SCHEDULER_TASKS] = tasks
