@@ -1,7 +1,7 @@
 """linking: operator verdicts on link candidates, escalations from reviews/questions to chats
 
 Revision ID: 0003_linking
-Revises: analytics_0003
+Revises: 6b2509983190
 Create Date: 2026-12-01 23:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_linking"
-down_revision: str | None = "analytics_0003"
+down_revision: str | None = "6b2509983190"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
