@@ -15,7 +15,9 @@ from sqlalchemy import select
 from agentiq.kit.time import utcnow
 from agentiq.models import (
     ApiToken,
+    Escalation,
     Interaction,
+    LinkCandidate,
     MarketplaceConnection,
     Membership,
     ReviewCause,
@@ -65,6 +67,34 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
             appeal_text=MARKER,
         )
         session.add(appeal)
+        chat = Interaction(
+            seller_id=ids["seller_id"],
+            channel="chat",
+            external_id="A-2",
+            text=MARKER,
+            occurred_at=utcnow(),
+            nm_id=777001,
+        )
+        session.add(chat)
+        await session.flush()
+        link = LinkCandidate(
+            seller_id=ids["seller_id"],
+            interaction_id=interaction.id,
+            candidate_id=chat.id,
+            level="C",
+            confidence=0.8,
+            reasoning_signals={"basis": "probabilistic", "signals": []},
+        )
+        escalation = Escalation(
+            seller_id=ids["seller_id"],
+            source_interaction_id=interaction.id,
+            chat_interaction_id=chat.id,
+            state="chat_opened",
+            deadline_at=utcnow(),
+        )
+        session.add_all([link, escalation])
+        await session.flush()
+        link_id, escalation_id = link.id, escalation.id
         await session.commit()
         operator = await session.scalar(select(User).where(User.email == "operator-a@example.com"))
         assert operator is not None
@@ -82,6 +112,8 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
         "id": interaction_id,
         "seller_id": ids["seller_id"],
         "appeal_id": appeal_id,
+        "link_id": link_id,
+        "escalation_id": escalation_id,
         "nm_id": 777001,
         # Not an object but a verb in the path (/inbox/{id}/{action}): any valid one will do.
         "action": "close",
