@@ -11,7 +11,11 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agentiq.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from agentiq.auth.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password_async,
+    verify_password_async,
+)
 from agentiq.auth.repository import AccountRepository
 from agentiq.auth.throttle import SigninThrottle
 from agentiq.kit.crypto import hash_token, new_token
@@ -66,7 +70,7 @@ async def register(
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=hash_password(password),
+        password_hash=await hash_password_async(password),
         password_changed_at=utcnow(),
     )
     seller = Seller(name=seller_name)
@@ -91,14 +95,15 @@ async def authenticate(
     session: AsyncSession, throttle: SigninThrottle, *, email: str, password: str, ip: str
 ) -> User:
     email = email.strip().lower()
-    await throttle.check(email, ip)
+    # Counted before the password is checked (increment-then-check in one step): parallel
+    # wrong guesses cannot all pass a check that none of them has counted yet.
+    await throttle.attempt(email, ip)
     user = await AccountRepository(session).user_by_email(email)
-    if not verify_password(password, user.password_hash if user else None) or not (
+    if not await verify_password_async(password, user.password_hash if user else None) or not (
         user and user.is_active
     ):
-        await throttle.failed(email, ip)
         raise Unauthorized("Неверный e-mail или пароль", code="bad_credentials")
-    await throttle.succeeded(email)
+    await throttle.succeeded(email, ip)
     return user
 
 
@@ -144,11 +149,11 @@ async def end_session(session: AsyncSession, row: UserSession) -> None:
 async def change_password(
     session: AsyncSession, user: User, *, current: str, new: str, keep: UserSession | None
 ) -> None:
-    if not verify_password(current, user.password_hash):
+    if not await verify_password_async(current, user.password_hash):
         message = "Текущий пароль указан неверно"
         raise ValidationFailed(message, details={"current_password": message})
     _check_password(new, "new_password")
-    user.password_hash = hash_password(new)
+    user.password_hash = await hash_password_async(new)
     user.password_changed_at = utcnow()
     # Every other session of this user is signed out.
     await AccountRepository(session).revoke_sessions(user.id, except_id=keep.id if keep else None)
@@ -189,7 +194,9 @@ async def invite_operator(
     created = user is None
     if user is None:
         temporary = new_token(9)
-        user = User(email=email, name=name.strip(), password_hash=hash_password(temporary))
+        user = User(
+            email=email, name=name.strip(), password_hash=await hash_password_async(temporary)
+        )
         session.add(user)
         await session.flush()
     elif await accounts.membership(seller_id, user.id):
