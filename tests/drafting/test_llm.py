@@ -204,15 +204,15 @@ async def test_llm_draft_with_blocking_violation_falls_back(fake_openai: FakeOpe
     fake_openai.enqueue(Reply("Здравствуйте! Вернём деньги, звоните +7 999 123-45-67."))
     result = await generate_draft(review_ctx(), config(fake_openai))
     assert result.source == "builtin"
-    assert result.fallback_reason == "guardrails:contacts,money,promise"
+    assert result.fallback_reason == "guardrails:contacts,promise"
     assert "+7" not in result.text
 
 
 async def test_llm_draft_keeps_warnings(fake_openai: FakeOpenAI) -> None:
     fake_openai.enqueue(Reply("Здравствуйте! Мы передали ваш кейс в отдел качества."))
-    result = await generate_draft(review_ctx(), config(fake_openai))
+    result = await generate_draft(review_ctx(channel="chat"), config(fake_openai))
     assert result.source == "llm"
-    assert [v.category for v in result.warnings] == ["jargon"]
+    assert [(v.category, v.severity) for v in result.warnings] == [("jargon", "warning")]
 
 
 async def test_disabled_or_missing_llm_uses_builtin(fake_openai: FakeOpenAI) -> None:

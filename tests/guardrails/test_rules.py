@@ -26,19 +26,19 @@ CAUGHT = [
     ("promise", "Оформим вам возврат сами", "Оформим вам возврат"),
     ("promise", "Вышлем новый экземпляр бесплатно", "Вышлем новый"),
     # money
-    ("money", "Переведём деньги на карту", "деньги"),
-    ("money", "Вы получите компенсацию", "компенсацию"),
-    ("money", "Дарим 500 рублей", "рублей"),
-    ("money", "Вернём 300 ₽ на счёт", "300 ₽"),
-    ("money", "Начислим кэшбэк за покупку", "кэшбэк"),
-    ("money", "Скидка на следующий заказ ждёт вас", "Скидка на следующий заказ"),
+    ("promise", "Переведём деньги на карту", "деньги"),
+    ("promise", "Вы получите компенсацию", "компенсацию"),
+    ("promise", "Дарим 500 рублей", "рублей"),
+    ("promise", "Вернём 300 ₽ на счёт", "300 ₽"),
+    ("promise", "Начислим кэшбэк за покупку", "кэшбэк"),
+    ("promise", "Скидка на следующий заказ ждёт вас", "Скидка на следующий заказ"),
     # review_bargain
-    ("review_bargain", "Пожалуйста, измените отзыв", "измените отзыв"),
-    ("review_bargain", "Удалите ваш отзыв, и мы всё решим", "Удалите ваш отзыв"),
-    ("review_bargain", "Поставьте 5 звёзд", "Поставьте 5"),
-    ("review_bargain", "Подарок в обмен на отзыв", "в обмен на отзыв"),
-    ("review_bargain", "Исправьте оценку, пожалуйста", "Исправьте оценку"),
-    ("review_bargain", "Если повысите оценку, будет бонус", "повысите оценку"),
+    ("review_manipulation", "Пожалуйста, измените отзыв", "измените отзыв"),
+    ("review_manipulation", "Удалите ваш отзыв, и мы всё решим", "Удалите ваш отзыв"),
+    ("review_manipulation", "Поставьте 5 звёзд", "Поставьте 5"),
+    ("review_manipulation", "Подарок в обмен на отзыв", "в обмен на отзыв"),
+    ("review_manipulation", "Исправьте оценку, пожалуйста", "Исправьте оценку"),
+    ("review_manipulation", "Если повысите оценку, будет бонус", "повысите оценку"),
     # contacts
     ("contacts", "Звоните +7 (999) 123-45-67", "+7 (999) 123-45-67"),
     ("contacts", "Наш номер 8 800 555 35 35", "8 800 555 35 35"),
@@ -116,7 +116,7 @@ NEAR_MISSES = [
 def test_caught(category: str, text: str, fragment: str) -> None:
     hits = [v for v in check(text, "review") if v.category == category]
     assert hits, f"{category} not caught in {text!r}"
-    assert any(fold(v.fragment) == fold(fragment) for v in hits), [v.fragment for v in hits]
+    assert any(fold(fragment) in fold(v.fragment) for v in hits), [v.fragment for v in hits]
     for v in hits:
         assert text[v.start : v.end] == v.fragment
         assert v.message_ru.endswith(".")
@@ -131,7 +131,7 @@ def test_near_miss_passes(text: str, channel: str) -> None:
 @pytest.mark.parametrize(
     ("category", "text"),
     [
-        ("money", "Мы можем обсудить компенсацию"),
+        ("promise", "Мы можем обсудить компенсацию"),
         ("promise", "Заменим товар на новый"),
         ("blame_buyer", "Вы неправильно постирали изделие"),
     ],
@@ -152,8 +152,8 @@ def test_chat_still_blocks_contacts_ai_and_bargains(text: str) -> None:
 
 
 def test_e_and_yo_are_folded() -> None:
-    assert [v.category for v in check("Вернем вам деньги", "review")] == ["promise", "money"]
-    assert [v.category for v in check("Вернём вам деньги", "review")] == ["promise", "money"]
+    assert [v.fragment for v in check("Вернем вам деньги", "review")] == ["Вернем", "деньги"]
+    assert [v.fragment for v in check("Вернём вам деньги", "review")] == ["Вернём", "деньги"]
 
 
 @pytest.mark.parametrize(
@@ -180,8 +180,8 @@ def test_duplicate_of_recent_answer_warns_on_public_channels() -> None:
     near = "Здравствуйте, Мария! Спасибо за отзыв, рады, что кроссовки подошли."
     different = "Добрый день! Благодарим за высокую оценку, ждём вас снова за покупками."
     dup = [v for v in check(near, "review", recent_public_answers=[previous])]
-    assert [v.category for v in dup] == ["duplicate"]
-    assert dup[0].severity == "warning"
+    assert {v.category for v in dup} == {"duplicate", "reused_sentence"}
+    assert all(v.severity == "warning" for v in dup)
     assert check(different, "review", recent_public_answers=[previous]) == []
     assert check(near, "chat", recent_public_answers=[previous]) == []
     assert DUPLICATE_THRESHOLD == 90.0
@@ -198,7 +198,7 @@ def test_violations_are_in_text_order_with_spans() -> None:
     text = "Звоните 89991234567 или пишите в телеграм, вернём деньги"
     violations = check(text, "review")
     assert [v.start for v in violations] == sorted(v.start for v in violations)
-    assert {v.category for v in violations} == {"contacts", "promise", "money"}
+    assert {v.category for v in violations} == {"contacts", "promise"}
     for v in violations:
         assert text[v.start : v.end] == v.fragment
 

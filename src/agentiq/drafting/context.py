@@ -7,7 +7,7 @@ read it, so they stay free of models and sessions.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -111,6 +111,8 @@ class DraftContext:
     product_name: str | None = None
     product_brand: str | None = None
     nm_id: int | None = None
+    # Facts from the product card («Состав», «Размерная сетка», «Страна производства», …).
+    product_facts: Mapping[str, str] = field(default_factory=dict)
     intent: Intent | None = None
     chat_history: Sequence[tuple[Direction, str]] = ()
     recent_answers: Sequence[str] = ()

@@ -5,8 +5,9 @@ A rule term is a small pattern language, so rules stay data:
 - ``мала``            exactly this word;
 - ``не подош* размер`` consecutive words, each exact or stem;
 - ``re:<regex>``      a regular expression over the normalised text (words joined by spaces).
-Matching is case-insensitive, folds ё to е, and repairs words typed with Latin look-alike
-letters («размеp», «Cломано»). Stems of seven letters or more also accept one typo («возрат»).
+Text goes through the normalisation guardrails use too (`agentiq.kit.textnorm.fold`): NFKC,
+case folding, ё → е, decoration removed, words typed with Latin look-alike letters repaired
+(«размеp», «Cломано»). Stems of seven letters or more also accept one typo («возрат»).
 """
 
 from __future__ import annotations
@@ -18,18 +19,15 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-_WORD_RE = re.compile(r"[a-zа-я0-9]+")
-# The characters of un-lowered text that yield a word: a text without any has no words
-# (`Text.is_empty`). SQL matches this class where it cannot run `tokenize` (see
-# triage/repository.py); İ and the Kelvin sign lower-case to i and k.
-WORD_CHAR_CLASS = "[0-9A-Za-zА-яЁё\u0130\u212a]"
-_CYRILLIC_RE = re.compile(r"[а-я]")
-_LATIN_RE = re.compile(r"[a-z]")
-_LATIN_TO_CYRILLIC = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
-_CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтвн", "aceopxykmtbh")
-_LATIN_LOOKALIKES = set("aceopxykmtbh")
-_CYRILLIC_LOOKALIKES = set("асеорхукмтвн")
+from agentiq.kit.textnorm import fold
 
+_WORD_RE = re.compile(r"[a-zа-я0-9]+")
+# The characters of un-lowered text that make it non-empty (`Text.is_empty`). SQL matches this
+# class where it cannot run the normalisation (see triage/repository.py), so emptiness is
+# decided by it rather than by the tokens: NFKC turns «①» or «²» into digits, but a review of
+# decorative symbols is still an empty review. İ and the Kelvin sign lower-case to i and k.
+WORD_CHAR_CLASS = "[0-9A-Za-zА-яЁё\u0130\u212a]"
+_WORD_CHAR_RE = re.compile(WORD_CHAR_CLASS)
 # A typo is tolerated only in long stems: short ones would match unrelated words.
 FUZZY_MIN_STEM = 7
 
@@ -71,23 +69,9 @@ NEGATING_VERB_STEMS = (
 )
 
 
-def _fix_mixed_script(word: str) -> str:
-    """Repair a word mixing Cyrillic and Latin look-alikes, towards whichever script fits."""
-    if not (_CYRILLIC_RE.search(word) and _LATIN_RE.search(word)):
-        return word
-    latin = set(_LATIN_RE.findall(word))
-    if latin <= _LATIN_LOOKALIKES:
-        return word.translate(_LATIN_TO_CYRILLIC)
-    cyrillic = set(_CYRILLIC_RE.findall(word))
-    if cyrillic <= _CYRILLIC_LOOKALIKES:
-        return word.translate(_CYRILLIC_TO_LATIN)
-    return word
-
-
 def tokenize(text: str) -> tuple[str, ...]:
-    """Lower-case words with ё folded to е and mixed scripts repaired; punctuation dropped."""
-    lowered = text.lower().replace("ё", "е")
-    return tuple(_fix_mixed_script(word) for word in _WORD_RE.findall(lowered))
+    """Words of the shared normalisation (`agentiq.kit.textnorm.fold`); punctuation dropped."""
+    return tuple(_WORD_RE.findall(fold(text).text))
 
 
 @dataclass(frozen=True)
@@ -186,6 +170,7 @@ class Text:
 
     tokens: tuple[str, ...]
     joined: str
+    has_word_chars: bool = True
 
     @classmethod
     def of(cls, *parts: str) -> Text:
@@ -196,11 +181,12 @@ class Text:
                 if tokens:
                     tokens.append("|")
                 tokens.extend(tokenize(part))
-        return cls(tuple(tokens), " ".join(tokens))
+        has_word_chars = any(part and _WORD_CHAR_RE.search(part) for part in parts)
+        return cls(tuple(tokens), " ".join(tokens), bool(has_word_chars))
 
     @property
     def is_empty(self) -> bool:
-        return not self.tokens
+        return not self.tokens or not self.has_word_chars
 
     def find(self, terms: Iterable[str], *, respect_negation: bool) -> list[str]:
         """Sources of the terms that occur (not negated, when asked), in the terms' order."""
