@@ -34,7 +34,6 @@ sys.path.insert(0, str(ROOT / "src"))
 from emulator_process import start_emulator, wait_until_up  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from agentiq.cabinets.clients import CLIENT_OPTIONS  # noqa: E402
 from agentiq.config import load_settings  # noqa: E402
 from agentiq.db import unit_of_work  # noqa: E402
 from agentiq.ingestion.service import sync_cabinet  # noqa: E402
@@ -132,8 +131,8 @@ async def run(args: argparse.Namespace, info: dict[str, str]) -> None:
         client_box.append(client)
         return client
 
-    runtime.extras["wb_client_factory"] = factory
-    runtime.extras.pop(CLIENT_OPTIONS, None)
+    runtime.wb_client_factory = factory
+    runtime.wb_client_options = {}
     sampler = RssSampler()
     sampler.start()
     autovacuum = asyncio.create_task(emulate_autoanalyze(runtime)) if args.database_url else None

@@ -3,67 +3,82 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Protocol
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from agentiq import __version__
+from agentiq.analytics.endpoints import router as analytics_router
 from agentiq.appeals.endpoints import router as appeals_router
 from agentiq.auth.endpoints import router as auth_router
 from agentiq.cabinets.endpoints import router as cabinets_router
 from agentiq.config import Settings, SettingsError, get_settings
 from agentiq.db import ping
 from agentiq.deps import csrf_protect
+from agentiq.drafting.endpoints import router as drafting_router
+from agentiq.emulator import embedded as embedded_emulator
 from agentiq.errors import install_error_handlers
+from agentiq.eventstream import service as event_stream
+from agentiq.eventstream.endpoints import router as events_router
+from agentiq.ingestion.endpoints import router as sync_router
+from agentiq.interactions.endpoints import router as interactions_router
 from agentiq.kit.http import close_http_client
-from agentiq.kit.logging import configure_logging
-from agentiq.kit.middleware import CSRFCookieMiddleware, RequestContextMiddleware
 from agentiq.linking.endpoints import escalations_router
 from agentiq.linking.endpoints import items_router as link_items_router
 from agentiq.linking.endpoints import router as links_router
+from agentiq.kit.logging import configure_logging
+from agentiq.kit.middleware import CSRFCookieMiddleware, RequestContextMiddleware
 from agentiq.migrate import upgrade
 from agentiq.ops.endpoints import router as ops_router
+from agentiq.replies.endpoints import router as replies_router
 from agentiq.runtime import Runtime, build_runtime
+from agentiq.settings.endpoints import router as settings_router
+from agentiq.triage.endpoints import router as triage_router
 from agentiq.web import mount_static
+from agentiq.web import routes as web_ui
+from agentiq.worker import embedded as embedded_scheduler
 
 log = logging.getLogger(__name__)
 
-# Domain modules contribute routers and background services by convention: a module that is
-# not there yet is skipped; one that is there but broken fails start-up loudly.
-ROUTER_MODULES = (
-    "agentiq.interactions.endpoints",
-    "agentiq.ingestion.endpoints",
-    "agentiq.triage.endpoints",
-    "agentiq.drafting.endpoints",
-    "agentiq.replies.endpoints",
-    "agentiq.settings.endpoints",
-    "agentiq.analytics.endpoints",
-    "agentiq.eventstream.endpoints",
-    "agentiq.web.routes",
-)
-# Each exposes `async def start(app: FastAPI, runtime: Runtime)` and `async def stop(...)`.
-SERVICE_MODULES = (
-    "agentiq.emulator.embedded",
-    "agentiq.eventstream.service",
-    "agentiq.worker.embedded",
+# Every router the app serves, in the order FastAPI matches them: the table of contents.
+ROUTERS: tuple[APIRouter, ...] = (
+    ops_router,  # /api/health, /metrics
+    auth_router,  # /api/auth/...
+    cabinets_router,  # /api/settings/cabinets
+    appeals_router,  # /api/appeals
+    links_router,  # /api/links/...
+    link_items_router,  # /api/interactions/{id}/links, /escalate
+    escalations_router,  # /api/escalations/...
+    interactions_router,  # /api/interactions
+    sync_router,  # /api/settings/cabinets/{id}/sync
+    triage_router,  # /api/settings/sla, /api/settings/triage
+    drafting_router,  # /api/interactions/{id}/ai-draft
+    replies_router,  # /api/interactions/{id}/reply
+    settings_router,  # /api/settings/ai, auto-answer
+    analytics_router,  # /api/analytics/...
+    events_router,  # /api/events (SSE)
+    web_ui.router,  # the operator UI (HTML)
 )
 
 
-def _optional_modules(names: tuple[str, ...]) -> list[Any]:
-    found: list[Any] = []
-    for name in names:
-        try:
-            spec = importlib.util.find_spec(name)
-        except ModuleNotFoundError:
-            spec = None
-        if spec is not None:
-            found.append(importlib.import_module(name))
-    return found
+class BackgroundService(Protocol):
+    """Started after the database is ready, stopped in reverse order on shutdown."""
+
+    async def start(self, app: FastAPI, runtime: Runtime) -> None: ...
+
+    async def stop(self, app: FastAPI, runtime: Runtime) -> None: ...
+
+
+# Each decides from the settings whether it has anything to do (emulator_enabled,
+# scheduler_enabled; Redis when AGENTIQ_REDIS_URL is set).
+BACKGROUND_SERVICES: tuple[BackgroundService, ...] = (
+    embedded_emulator,  # the WB emulator at /_wb with the demo seller
+    event_stream,  # live updates: in-process or over Redis
+    embedded_scheduler,  # sync, SLA sweeps, dispatch, auto-answers without Celery
+)
 
 
 async def check_database(runtime: Runtime) -> None:
@@ -86,16 +101,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.is_sqlite:
             # The embedded default migrates itself; production runs `agentiq migrate`.
             await asyncio.to_thread(upgrade, settings.database_url)
-        started = []
-        for module in _optional_modules(SERVICE_MODULES):
-            await module.start(app, runtime)
-            started.append(module)
+        started: list[BackgroundService] = []
+        for service in BACKGROUND_SERVICES:
+            await service.start(app, runtime)
+            started.append(service)
         log.info("AgentIQ %s started (%s)", __version__, settings.environment.value)
         try:
             yield
         finally:
-            for module in reversed(started):
-                await module.stop(app, runtime)
+            for service in reversed(started):
+                await service.stop(app, runtime)
     finally:
         await close_http_client()
         await runtime.close()
@@ -115,13 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(CSRFCookieMiddleware, secure=settings.cookie_secure)
     app.add_middleware(RequestContextMiddleware)
-    for router in (ops_router, auth_router, cabinets_router, appeals_router):
+    for router in ROUTERS:
         app.include_router(router)
-    for router in (links_router, link_items_router, escalations_router):
-        app.include_router(router)
-    for module in _optional_modules(ROUTER_MODULES):
-        app.include_router(module.router)
-        if hasattr(module, "install"):  # e.g. the UI registers its error page renderer
-            module.install(app)
+    web_ui.install(app)  # errors on UI pages render inside the layout
     mount_static(app)
     return app

@@ -1,9 +1,16 @@
-"""Process-wide resources, built once in the app lifespan (or a worker/CLI) and shared."""
+"""Process-wide resources, built once in the app lifespan (or a worker/CLI) and shared.
+
+Every shared service a process may hold has a typed field here; the background services
+(`emulator/embedded.py`, `eventstream/service.py`, `worker/embedded.py`) fill theirs in
+`start()` and clear them in `stop()`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -12,6 +19,16 @@ from agentiq.auth.throttle import MemoryFailureCounter, RedisFailureCounter, Sig
 from agentiq.config import Settings
 from agentiq.db import create_engine, create_sessionmaker
 from agentiq.kit.crypto import SecretBox
+from agentiq.kit.locks import Locks, MemoryLocks, RedisLocks
+from agentiq.kit.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+
+if TYPE_CHECKING:  # types only: these modules import this one
+    from agentiq.emulator.embedded import EmbeddedEmulator
+    from agentiq.eventstream.broker import MemoryBroker
+    from agentiq.models import MarketplaceConnection
+
+    # Tests and benches may replace how a cabinet's client is built: `(cabinet, token)`.
+    ClientFactory = Callable[[MarketplaceConnection, str], Any]
 
 
 @dataclass
@@ -22,8 +39,21 @@ class Runtime:
     secrets: SecretBox
     throttle: SigninThrottle
     redis: Redis | None = None
-    # Optional services registered by later modules (http client, emulator, event broker...).
-    extras: dict[str, Any] = field(default_factory=dict)
+    # One WB rate limiter and one lock manager per process (Redis-backed when configured),
+    # so the sync and the dispatcher draw from the same bucket and hold the same locks.
+    rate_limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
+    locks: Locks = field(default_factory=MemoryLocks)
+    # Extra keyword arguments for every WB client (limits, retry...): tests and benches.
+    wb_client_options: dict[str, Any] = field(default_factory=dict)
+    wb_client_factory: ClientFactory | None = None
+    # Filled by the background services while the app runs.
+    events: MemoryBroker | None = None
+    emulator: EmbeddedEmulator | None = None
+    scheduler_tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    # Jobs started in-process; a reference is kept until done, or the loop may drop them.
+    background_tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    immediate_dispatch: asyncio.Task[Any] | None = None
+    celery_producer: Any = None  # a Celery app used only to send tasks, made once
 
     async def close(self) -> None:
         if self.redis is not None:
@@ -47,4 +77,6 @@ def build_runtime(settings: Settings) -> Runtime:
         secrets=SecretBox(settings.resolved_secret_key(), previous),
         throttle=SigninThrottle(counter, settings.signin_max_attempts, settings.signin_window_s),
         redis=redis,
+        rate_limiter=RedisRateLimiter(redis) if redis is not None else MemoryRateLimiter(),
+        locks=RedisLocks(redis) if redis is not None else MemoryLocks(),
     )

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -34,7 +34,7 @@ class _Settings:
 @dataclass
 class _Runtime:
     settings: _Settings
-    extras: dict[str, Any] = field(default_factory=dict)
+    emulator: Any = None
     sessionmaker: Any = None
 
 
@@ -67,7 +67,7 @@ async def test_embedded_mount_serves_demo_seller() -> None:
 
     off = _Runtime(_Settings(emulator_enabled=False))
     await embedded.start(FastAPI(), off)  # type: ignore[arg-type]
-    assert off.extras == {}
+    assert off.emulator is None
 
 
 def test_live_traffic_thread_adds_items() -> None:

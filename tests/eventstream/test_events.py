@@ -114,7 +114,8 @@ async def test_subscriber_gets_signal_after_another_request_commits(
 
 async def test_signals_wait_for_commit_and_vanish_on_rollback(app: Any) -> None:
     runtime = app.state.runtime
-    broker: MemoryBroker = runtime.extras["events"]
+    broker = runtime.events
+    assert isinstance(broker, MemoryBroker)
     async with broker.subscribe(7) as queue:
         with pytest.raises(RuntimeError):
             async with unit_of_work(runtime.sessionmaker) as session:

@@ -9,7 +9,6 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from agentiq.cabinets.clients import CLIENT_OPTIONS
 from agentiq.config import Settings
 from agentiq.db import unit_of_work
 from agentiq.kit.http import build_http_client
@@ -44,7 +43,7 @@ async def runtime(
     settings: Settings, sync_wb: RunningEmulator, wb_http: httpx.AsyncClient
 ) -> AsyncIterator[Runtime]:
     rt = build_runtime(settings)
-    rt.extras[CLIENT_OPTIONS] = {
+    rt.wb_client_options = {
         "limits": UNLIMITED,
         "retry": FAST_RETRY,
         "hosts": sync_wb.hosts,

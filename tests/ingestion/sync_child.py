@@ -33,7 +33,6 @@ from typing import Any
 
 import httpx
 
-from agentiq.cabinets.clients import CLIENT_OPTIONS
 from agentiq.config import load_settings
 from agentiq.ingestion import service
 from agentiq.ingestion.service import sync_cabinet
@@ -73,7 +72,7 @@ async def run_sync(config: dict[str, Any], request: dict[str, Any]) -> int:
     settings = load_settings(**{**config["settings"], "redis_url": None})
     runtime = build_runtime(settings)
     http = build_http_client(timeout=httpx.Timeout(2.0, connect=2.0))
-    runtime.extras[CLIENT_OPTIONS] = {
+    runtime.wb_client_options = {
         "limits": UNLIMITED,
         "retry": FAST_RETRY,
         "hosts": WBHosts.emulator(config["base_url"]),

@@ -6,10 +6,8 @@ import asyncio
 
 import pytest
 
-from agentiq.cabinets.clients import CLIENT_OPTIONS
 from agentiq.config import Settings
 from agentiq.ingestion.service import CHANNELS
-from agentiq.kit.locks import locks_for
 from agentiq.kit.time import utcnow
 from agentiq.models import MarketplaceConnection
 from tests.conftest import browser_client, register
@@ -45,7 +43,7 @@ async def wait_synced(client, cabinet_id: int) -> dict:  # type: ignore[no-untyp
 
 
 async def test_sync_now_and_status(app, client, sync_wb, wb_http) -> None:
-    app.state.runtime.extras[CLIENT_OPTIONS] = {
+    app.state.runtime.wb_client_options = {
         "hosts": sync_wb.hosts,
         "http": wb_http,
         "limits": __import__("tests.marketplaces.conftest", fromlist=["UNLIMITED"]).UNLIMITED,
@@ -69,7 +67,7 @@ async def test_sync_now_and_status(app, client, sync_wb, wb_http) -> None:
 async def test_revoked_token_shows_what_to_do(app, client, sync_wb, wb_http) -> None:
     from tests.marketplaces.conftest import UNLIMITED
 
-    app.state.runtime.extras[CLIENT_OPTIONS] = {
+    app.state.runtime.wb_client_options = {
         "hosts": sync_wb.hosts,
         "http": wb_http,
         "limits": UNLIMITED,
@@ -134,7 +132,7 @@ async def test_demo_cabinet_syncs_from_embedded_emulator(demo_settings) -> None:
 async def test_sync_now_after_a_killed_sync_is_not_blocked(app, client, sync_wb, wb_http) -> None:
     """A "syncing" status left by a dead process does not stop «Синхронизировать сейчас»;
     a live sync (holding its locks) still does."""
-    app.state.runtime.extras[CLIENT_OPTIONS] = {
+    app.state.runtime.wb_client_options = {
         "hosts": sync_wb.hosts,
         "http": wb_http,
         "limits": __import__("tests.marketplaces.conftest", fromlist=["UNLIMITED"]).UNLIMITED,
@@ -150,7 +148,7 @@ async def test_sync_now_after_a_killed_sync_is_not_blocked(app, client, sync_wb,
         await session.commit()
 
     # A live sync holds a channel lock: the request is acknowledged but starts nothing.
-    locks = locks_for(runtime)
+    locks = runtime.locks
     async with locks.hold(f"sync:{cabinet_id}:{CHANNELS[0]}", 60) as taken:
         assert taken
         busy = await client.post(f"/api/settings/cabinets/{cabinet_id}/sync")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from agentiq.cabinets.clients import CLIENT_OPTIONS
 from tests.conftest import browser_client, register
 from tests.ingestion.test_sync_api import add_cabinet_for, wait_synced
 from tests.marketplaces.conftest import UNLIMITED
 
 
 async def test_operator_may_sync_but_not_full(app, client, sync_wb, wb_http) -> None:  # type: ignore[no-untyped-def]
-    app.state.runtime.extras[CLIENT_OPTIONS] = {
+    app.state.runtime.wb_client_options = {
         "hosts": sync_wb.hosts,
         "http": wb_http,
         "limits": UNLIMITED,

@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 
-from agentiq.cabinets.clients import CLIENT_FACTORY as FACTORY_KEY
 from agentiq.cabinets.service import add_cabinet
 from agentiq.db import unit_of_work
 from agentiq.emulator import generator as gen
@@ -49,7 +48,7 @@ def install_client_factory(
             wb, token, http, cabinet_key=str(connection.id), limits=UNLIMITED, retry=FAST_RETRY
         )
 
-    runtime.extras[FACTORY_KEY] = factory
+    runtime.wb_client_factory = factory
     return http
 
 

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from agentiq.cabinets.clients import CLIENT_OPTIONS
 from agentiq.db import unit_of_work
 from agentiq.kit.http import build_http_client
 from agentiq.models import MarketplaceConnection
@@ -22,7 +21,7 @@ __all__ = ["fast_wb"]  # the session-scoped emulator fixture, re-exported for py
 async def wb_app(app: object, fast_wb: RunningEmulator) -> AsyncIterator[object]:
     """The app whose WB clients talk to the emulator on 127.0.0.1 instead of WB."""
     http = build_http_client(timeout=httpx.Timeout(2.0, connect=2.0))
-    app.state.runtime.extras[CLIENT_OPTIONS] = {  # type: ignore[attr-defined]
+    app.state.runtime.wb_client_options = {  # type: ignore[attr-defined]
         "limits": UNLIMITED,
         "retry": FAST_RETRY,
         "hosts": fast_wb.hosts,

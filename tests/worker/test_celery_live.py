@@ -30,12 +30,11 @@ import psutil
 import pytest
 from sqlalchemy import select
 
-from agentiq.cabinets.clients import CLIENT_OPTIONS
 from agentiq.config import Settings
 from agentiq.db import unit_of_work
 from agentiq.emulator.faults import FaultConfig
 from agentiq.ingestion.service import CHANNELS, sync_cabinet
-from agentiq.ingestion.tasks import CELERY_CLIENT, enqueue_sync
+from agentiq.ingestion.tasks import enqueue_sync
 from agentiq.models import MarketplaceConnection, Seller, SyncRun, SyncState
 from agentiq.runtime import Runtime, build_runtime
 from tests.conftest import TEST_REDIS_URL
@@ -227,7 +226,7 @@ async def cluster(
     )
     runtime = build_runtime(worker_settings)
     # For syncs the test runs in-process: same hosts as the workers, no client-side pacing.
-    runtime.extras[CLIENT_OPTIONS] = {"limits": UNLIMITED, "retry": FAST_RETRY}
+    runtime.wb_client_options = {"limits": UNLIMITED, "retry": FAST_RETRY}
     workdir = tmp_path / "processes"
     workdir.mkdir()
     live = Cluster(worker_settings, env, workdir, runtime)
@@ -243,7 +242,7 @@ async def cluster(
             except subprocess.TimeoutExpired:
                 os.killpg(proc.popen.pid, signal.SIGKILL)
                 proc.popen.wait()
-        producer = runtime.extras.get(CELERY_CLIENT)
+        producer = runtime.celery_producer
         if producer is not None:
             producer.close()
         if runtime.redis is not None:

@@ -24,7 +24,7 @@ async def test_embedded_scheduler_runs_the_llm_intent_fallback(settings: Setting
     app: Any = object()
     try:
         await embedded.start(app, runtime)
-        names = {task.get_name() for task in runtime.extras[embedded.SCHEDULER_TASKS]}
+        names = {task.get_name() for task in runtime.scheduler_tasks}
         assert {"sync", "sla-sweep", "llm-intents"} <= names
     finally:
         await embedded.stop(app, runtime)

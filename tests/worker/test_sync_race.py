@@ -9,7 +9,6 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from agentiq.cabinets.clients import CLIENT_OPTIONS
 from agentiq.emulator.faults import FaultConfig
 from agentiq.ingestion.service import sync_cabinet
 from agentiq.kit.locks import MemoryLocks, RedisLocks
@@ -51,8 +50,8 @@ async def test_two_processes_share_the_redis_lock(settings, runtime, sync_wb) ->
     workers = []
     for _ in range(2):  # two "workers": own runtime, own Redis connection, same DB and Redis
         rt = build_runtime(settings.model_copy(update={"redis_url": TEST_REDIS_URL}))
-        rt.extras[CLIENT_OPTIONS] = runtime.extras[CLIENT_OPTIONS]
-        rt.extras["locks"] = RedisLocks(rt.redis, prefix=prefix)
+        rt.wb_client_options = runtime.wb_client_options
+        rt.locks = RedisLocks(rt.redis, prefix=prefix)
         workers.append(rt)
     try:
         statuses, runs = await _race(workers, seller_id, cabinet_id)

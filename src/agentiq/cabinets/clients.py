@@ -9,32 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentiq.kit.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from agentiq.marketplaces import get_marketplace
 from agentiq.marketplaces.wb.client import SANDBOX_HOSTS, WBHosts
 from agentiq.models import MarketplaceConnection
 from agentiq.runtime import Runtime
 
-# runtime.extras keys other modules (emulator/embedded.py, tests, benches) may fill.
-CLIENT_OPTIONS = "wb_client_options"  # extra kwargs for every WB client (limits, retry, ...)
-EMULATOR_HTTP = "emulator_http"  # an httpx client onto the in-process emulator (demo cabinets)
+# Demo cabinets reach the in-process emulator (emulator/embedded.py) through this host name.
 EMULATOR_HOST = "http://emulator.internal"
-# A callable `(seller_id) -> token` for the seller's own emulated WB seller: a demo cabinet
-# never uses a stored token, so it cannot be pointed at another company's emulated seller.
-DEMO_TOKEN = "emulator_demo_token"
-# Tests may register a callable `(cabinet, token) -> client` that replaces the whole build.
-CLIENT_FACTORY = "wb_client_factory"
-
-
-def rate_limiter(runtime: Runtime) -> RateLimiter:
-    """One limiter per process (Redis-backed when there may be several processes)."""
-    limiter: RateLimiter | None = runtime.extras.get("wb_rate_limiter")
-    if limiter is None:
-        limiter = (
-            RedisRateLimiter(runtime.redis) if runtime.redis is not None else MemoryRateLimiter()
-        )
-        runtime.extras["wb_rate_limiter"] = limiter
-    return limiter
 
 
 def client_for(runtime: Runtime, cabinet: MarketplaceConnection) -> Any:
@@ -43,15 +24,15 @@ def client_for(runtime: Runtime, cabinet: MarketplaceConnection) -> Any:
 
 
 def build_client(runtime: Runtime, cabinet: MarketplaceConnection, token: str) -> Any:
-    factory = runtime.extras.get(CLIENT_FACTORY)
-    if factory is not None:
-        return factory(cabinet, token)
+    if runtime.wb_client_factory is not None:
+        return runtime.wb_client_factory(cabinet, token)
     settings = runtime.settings
-    options: dict[str, Any] = {"limiter": rate_limiter(runtime)}
-    if cabinet.is_demo and EMULATOR_HTTP in runtime.extras:
-        options["http"] = runtime.extras[EMULATOR_HTTP]
+    options: dict[str, Any] = {"limiter": runtime.rate_limiter}
+    if cabinet.is_demo and runtime.emulator is not None:
+        options["http"] = runtime.emulator.http
         options["hosts"] = WBHosts.emulator(EMULATOR_HOST)
-        token = runtime.extras[DEMO_TOKEN](cabinet.seller_id)
+        # Never the stored token: a demo cabinet can only read its own emulated seller.
+        token = runtime.emulator.token_for(cabinet.seller_id)
     elif cabinet.is_demo:
         options["hosts"] = WBHosts.emulator(settings.base_url.rstrip("/") + "/_wb")
     elif cabinet.is_sandbox:
@@ -61,6 +42,6 @@ def build_client(runtime: Runtime, cabinet: MarketplaceConnection, token: str) -
     if cabinet.token_type and cabinet.token_type != "unknown":
         options["token_type"] = cabinet.token_type
     options["timeout"] = settings.wb_timeout_s
-    options.update(runtime.extras.get(CLIENT_OPTIONS, {}))
+    options.update(runtime.wb_client_options)
     factory = get_marketplace(cabinet.marketplace).create_client
     return factory(token, cabinet_key=f"cabinet{cabinet.id}", **options)

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 from sqlalchemy import select
 
-from agentiq.cabinets.clients import DEMO_TOKEN, EMULATOR_HOST, EMULATOR_HTTP
+from agentiq.cabinets.clients import EMULATOR_HOST
 from agentiq.db import unit_of_work
 from agentiq.emulator.app import create_emulator_app
 from agentiq.emulator.state import EmulatedSeller, Emulator
@@ -30,37 +31,45 @@ from agentiq.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-EMULATOR = "emulator"
-DEMO_SELLERS = "emulator_demo_sellers"  # AgentIQ seller id -> its emulated WB seller
 MOUNT_PATH = "/_wb"
 DEMO_SEED_BASE = 1_000_000
 LIVE_EVERY_S = 45.0
 
 
+@dataclass
+class EmbeddedEmulator:
+    """The mounted emulator, an in-process HTTP client onto it, and the emulated WB seller
+    behind each AgentIQ seller's demo cabinet."""
+
+    emulator: Emulator
+    http: httpx.AsyncClient
+    sellers: dict[int, EmulatedSeller] = field(default_factory=dict)
+
+    def seller_for(self, seller_id: int) -> EmulatedSeller:
+        """`seller_id`'s own emulated WB seller, made on first use."""
+        found = self.sellers.get(seller_id)
+        if found is None:
+            # A believable desk: a few days of open items, older ones mostly answered already.
+            found = self.emulator.add_seller(
+                "Демо продавец", seed=DEMO_SEED_BASE + seller_id, open_days=3
+            )
+            self.emulator.start_live_traffic(found.seller_id, every_s=LIVE_EVERY_S)
+            self.sellers[seller_id] = found
+        return found
+
+    def token_for(self, seller_id: int) -> str:
+        """A fresh token for the seller's own emulated WB seller (cabinets/clients.py uses
+        it, so a demo cabinet can only ever read its own emulated seller)."""
+        return self.emulator.issue_token(self.seller_for(seller_id).seller_id)
+
+
 def demo_seller_for(runtime: Runtime, seller_id: int) -> tuple[Emulator, EmulatedSeller] | None:
     """The emulated WB seller behind `seller_id`'s demo cabinet (made on first use), or None
     when the emulator is off."""
-    emulator: Emulator | None = runtime.extras.get(EMULATOR)
-    if emulator is None:
+    embedded = runtime.emulator
+    if embedded is None:
         return None
-    sellers: dict[int, EmulatedSeller] = runtime.extras.setdefault(DEMO_SELLERS, {})
-    found = sellers.get(seller_id)
-    if found is None:
-        # A believable desk: a few days of open items, older ones mostly answered already.
-        found = emulator.add_seller("Демо продавец", seed=DEMO_SEED_BASE + seller_id, open_days=3)
-        emulator.start_live_traffic(found.seller_id, every_s=LIVE_EVERY_S)
-        sellers[seller_id] = found
-    return emulator, found
-
-
-def demo_token(runtime: Runtime, seller_id: int) -> str:
-    """A fresh token for the seller's own emulated WB seller (cabinets/clients.py uses it,
-    so a demo cabinet can only ever read its own emulated seller)."""
-    found = demo_seller_for(runtime, seller_id)
-    if found is None:
-        raise RuntimeError("the WB emulator is off")
-    emulator, seller = found
-    return emulator.issue_token(seller.seller_id)
+    return embedded.emulator, embedded.seller_for(seller_id)
 
 
 async def restore_demo_sellers(runtime: Runtime) -> None:
@@ -95,21 +104,16 @@ async def start(app: Any, runtime: Runtime) -> None:
         admin_token=admin_token,
     )
     app.mount(MOUNT_PATH, emulator_app)
-    runtime.extras[EMULATOR] = emulator
-    runtime.extras[DEMO_TOKEN] = lambda seller_id: demo_token(runtime, seller_id)
-    await restore_demo_sellers(runtime)
-    runtime.extras[EMULATOR_HTTP] = httpx.AsyncClient(
+    http = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=emulator_app), base_url=EMULATOR_HOST, timeout=30.0
     )
+    runtime.emulator = EmbeddedEmulator(emulator=emulator, http=http)
+    await restore_demo_sellers(runtime)
     log.info("WB emulator mounted at %s%s", settings.base_url, MOUNT_PATH)
 
 
 async def stop(app: Any, runtime: Runtime) -> None:
-    emulator: Emulator | None = runtime.extras.pop(EMULATOR, None)
-    if emulator is not None:
-        emulator.stop_all()
-    runtime.extras.pop(DEMO_SELLERS, None)
-    runtime.extras.pop(DEMO_TOKEN, None)
-    client: httpx.AsyncClient | None = runtime.extras.pop(EMULATOR_HTTP, None)
-    if client is not None:
-        await client.aclose()
+    embedded, runtime.emulator = runtime.emulator, None
+    if embedded is not None:
+        embedded.emulator.stop_all()
+        await embedded.http.aclose()

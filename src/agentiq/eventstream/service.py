@@ -17,8 +17,6 @@ from agentiq.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-EXTRAS_KEY = "events"
-
 
 def interaction_changed(ids: list[int]) -> dict[str, Any]:
     return {"type": "interaction.changed", "ids": sorted(set(ids))}
@@ -35,18 +33,17 @@ def build_broker(runtime: Runtime) -> MemoryBroker:
 async def start(app: FastAPI, runtime: Runtime) -> None:
     broker = build_broker(runtime)
     await broker.start()
-    runtime.extras[EXTRAS_KEY] = broker
+    runtime.events = broker
 
 
 async def stop(app: FastAPI, runtime: Runtime) -> None:
-    broker: MemoryBroker | None = runtime.extras.pop(EXTRAS_KEY, None)
+    broker, runtime.events = runtime.events, None
     if broker is not None:
         await broker.stop()
 
 
 def broker_of(runtime: Runtime) -> MemoryBroker | None:
-    broker: MemoryBroker | None = runtime.extras.get(EXTRAS_KEY)
-    return broker
+    return runtime.events
 
 
 async def publish(target: Runtime | MemoryBroker, seller_id: int, event: dict[str, Any]) -> None:

@@ -45,7 +45,6 @@ from agentiq.ingestion.repository import (
     SyncStateRepository,
     claim_sync_start,
 )
-from agentiq.kit.locks import locks_for
 from agentiq.kit.time import ensure_utc, utcnow
 from agentiq.linking.service import window_days as link_window_days
 from agentiq.marketplaces import MarketplaceClient
@@ -154,7 +153,7 @@ async def sync_cabinet(
             link_window_days=await link_window_days(session, seller_id),
         )
         client = client or build_client(runtime, cabinet, token)
-    locks = locks_for(runtime)
+    locks = runtime.locks
     async with contextlib.AsyncExitStack() as held:
         # Every channel lock is taken up front, so a second worker racing this one finds
         # them busy and does nothing, instead of re-running channels this one has finished.
@@ -215,7 +214,7 @@ async def sync_in_progress(
     A "syncing" status alone can be a leftover of a killed process; its in-process locks died
     with it and its Redis locks expire, so the locks are what tell a live sync.
     """
-    locks = locks_for(runtime)
+    locks = runtime.locks
     for channel in channels:
         async with locks.hold(_lock_name(connection_id, channel), ttl_s=5.0) as taken:
             if not taken:

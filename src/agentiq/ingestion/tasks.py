@@ -12,7 +12,6 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from agentiq.db import unit_of_work
 from agentiq.ingestion.repository import all_connections
@@ -36,9 +35,6 @@ __all__ = [
     "run_sync_cabinet",
     "sync_in_progress",
 ]
-
-BACKGROUND = "ingestion_background_tasks"
-CELERY_CLIENT = "celery_client"
 
 
 async def run_sync_cabinet(
@@ -89,14 +85,13 @@ def enqueue_sync(runtime: Runtime, seller_id: int, cabinet_id: int, *, full: boo
     if settings.redis_url and not settings.scheduler_enabled:
         from agentiq.worker.celery_app import create_celery, sync_cabinet_args
 
-        client = runtime.extras.get(CELERY_CLIENT)
-        if client is None:  # a producer for this runtime's broker, made once
-            client = runtime.extras[CELERY_CLIENT] = create_celery(settings)
-        client.send_task(
+        if runtime.celery_producer is None:  # a producer for this runtime's broker, made once
+            runtime.celery_producer = create_celery(settings)
+        runtime.celery_producer.send_task(
             "agentiq.sync_cabinet", args=sync_cabinet_args(seller_id, cabinet_id, full, utcnow())
         )
         return "celery"
-    tasks: set[asyncio.Task[Any]] = runtime.extras.setdefault(BACKGROUND, set())
+    tasks = runtime.background_tasks
     task = asyncio.create_task(run_sync_cabinet(runtime, seller_id, cabinet_id, full=full))
     tasks.add(task)  # keep a reference until done, or the loop may drop it
     task.add_done_callback(tasks.discard)
@@ -104,7 +99,7 @@ def enqueue_sync(runtime: Runtime, seller_id: int, cabinet_id: int, *, full: boo
 
 
 async def cancel_background(runtime: Runtime) -> None:
-    tasks: set[asyncio.Task[Any]] = runtime.extras.get(BACKGROUND, set())
+    tasks = runtime.background_tasks
     for task in list(tasks):
         task.cancel()
     if tasks:

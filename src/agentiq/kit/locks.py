@@ -73,12 +73,3 @@ class RedisLocks:
             except Exception:
                 log.warning("could not extend lock %s", lock.name)
                 return
-
-
-def locks_for(runtime: Any) -> Locks:
-    """The process-wide lock manager: Redis when configured, else in-process."""
-    locks: Locks | None = runtime.extras.get("locks")
-    if locks is None:
-        locks = RedisLocks(runtime.redis) if runtime.redis is not None else MemoryLocks()
-        runtime.extras["locks"] = locks
-    return locks

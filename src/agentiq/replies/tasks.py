@@ -12,7 +12,6 @@ from agentiq.replies.repository import due_ids
 from agentiq.runtime import Runtime
 
 log = logging.getLogger(__name__)
-_IMMEDIATE_KEY = "replies_immediate_dispatch"
 
 
 async def dispatch_due(
@@ -38,7 +37,7 @@ def dispatch_soon(runtime: Runtime) -> None:
 
     Called after commit; one pass at a time per process, the scheduler covers the rest.
     """
-    running: asyncio.Task[object] | None = runtime.extras.get(_IMMEDIATE_KEY)
+    running = runtime.immediate_dispatch
     if running is not None and not running.done():
         return
 
@@ -48,7 +47,7 @@ def dispatch_soon(runtime: Runtime) -> None:
         except Exception:
             log.exception("immediate reply dispatch failed; the scheduler will retry")
 
-    runtime.extras[_IMMEDIATE_KEY] = asyncio.get_running_loop().create_task(_run())
+    runtime.immediate_dispatch = asyncio.get_running_loop().create_task(_run())
 
 
 async def run_auto_answers_all(runtime: Runtime) -> int:

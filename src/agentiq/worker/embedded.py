@@ -22,7 +22,6 @@ from agentiq.triage.tasks import reclassify_general_questions, run_sla_sweep
 
 log = logging.getLogger(__name__)
 
-SCHEDULER_TASKS = "embedded_scheduler_tasks"
 DISPATCH_INTERVAL_S = 2.0
 AUTO_ANSWER_INTERVAL_S = 60.0
 
@@ -75,12 +74,12 @@ async def start(app: Any, runtime: Runtime) -> None:
             name="escalation-sweep",
         ),
     ]
-    runtime.extras[SCHEDULER_TASKS] = tasks
+    runtime.scheduler_tasks = tasks
     log.info("embedded scheduler started")
 
 
 async def stop(app: Any, runtime: Runtime) -> None:
-    tasks: list[asyncio.Task[Any]] = runtime.extras.pop(SCHEDULER_TASKS, [])
+    tasks, runtime.scheduler_tasks = runtime.scheduler_tasks, []
     for task in tasks:
         task.cancel()
     for task in tasks:

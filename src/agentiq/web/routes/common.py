@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-from types import ModuleType
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -18,16 +15,6 @@ def safe_next(value: str | None, default: str = "/inbox") -> str:
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
     return default
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """A module another engineer may not have landed yet (demo data, sync, drafts)."""
-    try:
-        if importlib.util.find_spec(name) is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    return importlib.import_module(name)
 
 
 async def shell_context(
@@ -56,4 +43,4 @@ def field_errors(exc: Any) -> dict[str, str]:
     return {"form": str(getattr(exc, "message", exc))}
 
 
-__all__ = ["Principal", "Shell", "field_errors", "optional_module", "safe_next"]
+__all__ = ["Principal", "Shell", "field_errors", "safe_next"]

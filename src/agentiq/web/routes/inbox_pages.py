@@ -17,10 +17,11 @@ from starlette.datastructures import QueryParams
 from agentiq.auth.repository import AccountRepository
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.deps import CurrentPrincipal, DbSession, RuntimeDep
+from agentiq.drafting.service import generate_for_interaction
 from agentiq.interactions import service as inbox
 from agentiq.interactions.schemas import BulkIn, InboxFilter, InboxPage, InteractionDetail
 from agentiq.kit.errors import ValidationFailed
-from agentiq.web import integrations
+from agentiq.replies.service import submit_reply
 from agentiq.web.routes.common import Shell
 from agentiq.web.templating import is_htmx, redirect, render, target_block
 from agentiq.web.views import cabinet_view, item_view
@@ -167,8 +168,6 @@ async def _detail_context(
         "detail": detail,
         "item": item_view(detail),
         "members": [{"id": u.id, "label": u.name or u.email} for _, u in members],
-        "draft_available": integrations.drafting_available(),
-        "reply_available": integrations.replies_available(),
     }
 
 
@@ -362,10 +361,10 @@ async def simple_action(
         await inbox.reopen(db, seller_id, interaction_id, actor, runtime=runtime)
     elif action == "ai-draft":
         await inbox.get_interaction_detail(db, seller_id, interaction_id)  # 404 first
-        await integrations.request_draft(db, runtime, principal, interaction_id)
+        await generate_for_interaction(db, runtime, seller_id, interaction_id, user_id=actor)
     elif action == "reply":
         await inbox.get_interaction_detail(db, seller_id, interaction_id)
-        await integrations.send_reply(db, runtime, principal, interaction_id, text)
+        await submit_reply(db, runtime, seller_id, interaction_id, text, user_id=actor)
     else:
         raise ValidationFailed("Неизвестное действие")
     return await _after_action(request, shell, db, principal, interaction_id)

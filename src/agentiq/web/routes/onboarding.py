@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -10,21 +9,18 @@ from fastapi.responses import Response
 
 from agentiq.cabinets import service as cabinet_service
 from agentiq.deps import DbSession, OwnerPrincipal, RuntimeDep
+from agentiq.ingestion.demo import start_demo as start_demo_cabinet
 from agentiq.kit.errors import ValidationFailed
-from agentiq.web.routes.common import Shell, field_errors, optional_module
+from agentiq.web.routes.common import Shell, field_errors
 from agentiq.web.routes.settings_pages import trigger_sync
 from agentiq.web.templating import redirect, render
 
 router = APIRouter(prefix="/onboarding", include_in_schema=False)
 
 
-def demo_available() -> bool:
-    return hasattr(optional_module("agentiq.ingestion.demo"), "start_demo")
-
-
 @router.get("")
 async def onboarding(request: Request, shell: Shell) -> Response:
-    context = {**shell, "values": {}, "errors": {}, "demo_available": demo_available()}
+    context = {**shell, "values": {}, "errors": {}}
     return render(request, "onboarding.html", context)
 
 
@@ -47,7 +43,6 @@ async def connect(
             **shell,
             "values": {"name": name},
             "errors": field_errors(exc),
-            "demo_available": demo_available(),
         }
         return render(request, "onboarding.html", context, status=422)
     await trigger_sync(db, runtime, principal.seller_id, cabinet.id)
@@ -58,11 +53,5 @@ async def connect(
 async def start_demo(
     request: Request, principal: OwnerPrincipal, db: DbSession, runtime: RuntimeDep
 ) -> Response:
-    demo = optional_module("agentiq.ingestion.demo")
-    starter = getattr(demo, "start_demo", None)
-    if starter is None:
-        raise ValidationFailed("Демо-данные пока недоступны: подключите кабинет WB")
-    result = starter(db, runtime, principal.seller_id)
-    if inspect.isawaitable(result):
-        await result
+    await start_demo_cabinet(db, runtime, principal.seller_id)
     return redirect(request, "/inbox")

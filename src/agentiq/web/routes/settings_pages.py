@@ -18,9 +18,10 @@ from agentiq.cabinets.check import check_cabinet
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.db import after_commit
 from agentiq.deps import CurrentPrincipal, DbSession, OwnerPrincipal, RuntimeDep
+from agentiq.ingestion.tasks import enqueue_sync, sync_in_progress
 from agentiq.kit.errors import Conflict, ValidationFailed
 from agentiq.kit.time import utcnow
-from agentiq.web.routes.common import Shell, field_errors, optional_module
+from agentiq.web.routes.common import Shell, field_errors
 from agentiq.web.templating import redirect, render
 from agentiq.web.views import cabinet_view
 
@@ -83,22 +84,15 @@ async def add_connection(
 
 async def trigger_sync(db: Any, runtime: Any, seller_id: int, cabinet_id: int) -> bool:
     """Queue a sync of the cabinet with the sync engine; it starts once this commit lands."""
-    tasks = optional_module("agentiq.ingestion.tasks")
-    enqueue = getattr(tasks, "enqueue_sync", None)
-    if enqueue is None:
-        return False
     cabinet = await CabinetRepository(db, seller_id).get(cabinet_id)
-    in_progress = getattr(tasks, "sync_in_progress", None)
     # "syncing" left behind by a killed process must not block a new sync: ask the locks.
-    running = cabinet.sync_status == "syncing" and (
-        in_progress is None or await in_progress(runtime, cabinet_id)
-    )
+    running = cabinet.sync_status == "syncing" and await sync_in_progress(runtime, cabinet_id)
     if not running:
         cabinet.sync_status = "queued"
         cabinet.sync_error = None
         cabinet.sync_started_at = utcnow()
         await db.flush()
-        after_commit(db, lambda: enqueue(runtime, seller_id, cabinet_id))
+        after_commit(db, lambda: enqueue_sync(runtime, seller_id, cabinet_id))
     return True
 
 
