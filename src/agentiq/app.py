@@ -26,11 +26,11 @@ from agentiq.eventstream.endpoints import router as events_router
 from agentiq.ingestion.endpoints import router as sync_router
 from agentiq.interactions.endpoints import router as interactions_router
 from agentiq.kit.http import close_http_client
+from agentiq.kit.logging import configure_logging
+from agentiq.kit.middleware import CSRFCookieMiddleware, RequestContextMiddleware
 from agentiq.linking.endpoints import escalations_router
 from agentiq.linking.endpoints import items_router as link_items_router
 from agentiq.linking.endpoints import router as links_router
-from agentiq.kit.logging import configure_logging
-from agentiq.kit.middleware import CSRFCookieMiddleware, RequestContextMiddleware
 from agentiq.migrate import upgrade
 from agentiq.ops.endpoints import router as ops_router
 from agentiq.replies.endpoints import router as replies_router
