@@ -72,7 +72,7 @@ async def test_next_never_leaves_the_site(app: object) -> None:
             "/login",
             data=form(email="eve@example.ru", password="password-123", next="//evil.example/x"),
         )
-    assert signed.headers["location"] == "/inbox"
+    assert signed.headers["location"] == "/home"  # the entry point after sign-in
 
 
 async def test_sign_in_throttling_message(app: object) -> None:

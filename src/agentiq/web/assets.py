@@ -13,6 +13,7 @@ STATIC = Path(__file__).parent / "static" / "vendor"
 VENDORED = {
     "htmx.org/dist/htmx.min.js": "htmx.min.js",
     "htmx-ext-sse/dist/sse.min.js": "htmx-sse.min.js",
+    "chart.js/dist/chart.umd.min.js": "chart.umd.min.js",
 }
 
 

@@ -85,3 +85,17 @@ def preview(text: str | None, chars: int = PREVIEW_CHARS, lines: int = PREVIEW_L
         space = cut.rfind(" ")
         head = cut[:space] if space > chars * 0.6 else cut
     return head.rstrip(" ,.;:—-\n") + "…"
+
+
+def minutes_text(minutes: float | None) -> str:
+    """«47 мин», «2 ч 10 мин», «3 дня»: a duration given in minutes, as people say it."""
+    if minutes is None:
+        return "—"
+    total = round(minutes)
+    if total < 60:
+        return f"{total} мин"
+    hours, rest = divmod(total, 60)
+    if hours < 48:
+        return f"{hours} ч {rest} мин" if rest else f"{hours} ч"
+    days = hours // 24
+    return f"{days} {plural(days, 'день', 'дня', 'дней')}"

@@ -23,6 +23,7 @@ templates.env.filters["ago"] = formatting.ago
 templates.env.filters["dt"] = formatting.short_datetime
 templates.env.filters["sla"] = formatting.sla_badge
 templates.env.filters["preview"] = formatting.preview
+templates.env.filters["minutes"] = formatting.minutes_text
 templates.env.globals["now"] = datetime.now
 templates.env.globals["labels"] = {
     "channels": views.CHANNELS,

@@ -29,7 +29,7 @@ MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 @router.get("/")
 async def home(principal: MaybePrincipal) -> RedirectResponse:
-    return RedirectResponse("/inbox" if principal else "/login", status_code=303)
+    return RedirectResponse("/home" if principal else "/login", status_code=303)
 
 
 @router.get("/login")

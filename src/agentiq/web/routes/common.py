@@ -10,7 +10,7 @@ from agentiq.deps import CurrentPrincipal, DbSession, Principal
 from agentiq.tenancy.service import sellers_for_user
 
 
-def safe_next(value: str | None, default: str = "/inbox") -> str:
+def safe_next(value: str | None, default: str = "/home") -> str:
     """Only same-site paths: never an absolute URL an attacker could plant in ?next=."""
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
