@@ -522,7 +522,7 @@ def classify(text: str, *, rating: int | None = None) -> Classification:
         span for s, e in hits[cause] if (span := _char_span(tokens, s, e, cause)) is not None
     ] + char_spans[cause]
     spans.sort(key=lambda sp: (sp.start, sp.end))
-    return Classification(cause, round(confidence, 2), tuple(_merge(spans)), scores)
+    return Classification(cause, round(confidence, 2), tuple(_merge(spans, text)), scores)
 
 
 def _decide(scores: dict[str, float], *, product_fine: bool, gibberish: bool) -> tuple[str, float]:
@@ -566,10 +566,13 @@ def _confidence(score: float, rivals: float) -> float:
     return max(0.2, base)
 
 
-def _merge(spans: list[Span]) -> list[Span]:
+def _merge(spans: list[Span], text: str) -> list[Span]:
+    """Overlapping spans, and spans only a space apart, become one («Курьер опоздал»)."""
     merged: list[Span] = []
     for span in spans:
-        if merged and span.start <= merged[-1].end:
+        if merged and (
+            span.start <= merged[-1].end or not text[merged[-1].end : span.start].strip()
+        ):
             last = merged[-1]
             merged[-1] = Span(last.start, max(last.end, span.end), last.cause)
         else:

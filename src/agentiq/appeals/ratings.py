@@ -108,3 +108,16 @@ async def product_impact(
     negatives.sort(key=lambda n: (-n.shift, n.interaction_id))
     product.negatives = negatives
     return product
+
+
+async def appeal_gains(
+    session: AsyncSession, seller_id: int, appeals: list[tuple[int, int | None, int]]
+) -> dict[int, float]:
+    """{appeal id: how much its product's rating rises if WB approves it} for (id, nm, stars)."""
+    counts = await ProductRatingRepository(session, seller_id).star_counts()
+    gains: dict[int, float] = {}
+    for appeal_id, nm_id, stars in appeals:
+        ratings = _expand(counts.get(nm_id, {})) if nm_id is not None else []
+        if stars in ratings:
+            gains[appeal_id] = impact.as_float(impact.shift_if_excluded(ratings, [stars]), 3) or 0.0
+    return gains

@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from agentiq.web.routes import (
     ai_settings_pages,
     analytics_pages,
+    appeals_pages,
     auth_pages,
     inbox_pages,
     onboarding,
@@ -26,6 +27,7 @@ for area in (
     sla_settings_pages,
     inbox_pages,
     analytics_pages,
+    appeals_pages,
 ):
     router.include_router(area.router)
 
