@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,7 +61,12 @@ def _event(
     )
 
 
-def can_escalate(item: Interaction) -> bool:
+class _Escalatable(Protocol):
+    channel: str
+    rating: int | None
+
+
+def can_escalate(item: _Escalatable) -> bool:
     """A negative review (1–3★) or a question; never a chat."""
     if item.channel == "review":
         return item.rating is not None and item.rating <= 3

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from agentiq.linking.schemas import Timeline
 from agentiq.models import MarketplaceConnection
 
 TOKEN_TYPES = {
@@ -139,6 +140,12 @@ EVENT_KINDS = {
     "escalated": "SLA просрочен: приоритет повышен",
     "deescalated": "Срок SLA изменён: эскалация снята",
     "classified": "Тема вопроса уточнена ИИ",
+    "link_confirmed": "Связь с другим обращением подтверждена",
+    "link_rejected": "Связь с другим обращением отклонена",
+    "escalation_opened": "Переведено в чат",
+    "escalation_chat_opened": "Покупатель написал в чат",
+    "escalation_resolved": "Решено в чате",
+    "escalation_expired": "Покупатель не пришёл в чат",
 }
 
 
@@ -170,6 +177,7 @@ def item_view(detail: Any) -> dict[str, Any]:
         or extra.get("product_name")
         or (chat.get("good_card") or {}).get("name"),
         "wb_url": wb_url(item.nm_id),
+        "continues": (item.extra_data or {}).get("continues"),
         "photos": [p for p in extra.get("photos") or [] if isinstance(p, str)][:8],
         "video": extra.get("video"),
         "order_status": extra.get("order_status"),
@@ -184,7 +192,9 @@ def item_view(detail: Any) -> dict[str, Any]:
         "warnings": _warning_lines(warnings),
         "outbox_state": OUTBOX_STATES.get(outbox.state, outbox.state) if outbox else None,
         "outbox_failed": bool(outbox and outbox.state in {"failed", "unknown"}),
-        "events": [{"label": EVENT_KINDS.get(e.kind, e.kind), "event": e} for e in detail.events],
+        "events": [
+            {"label": EVENT_KINDS.get(e.kind, "Событие"), "event": e} for e in detail.events
+        ],
     }
 
 
@@ -224,3 +234,33 @@ def _warning_lines(warnings: Any) -> list[str]:
         else:
             lines.append(str(w))
     return lines
+
+
+ESCALATION_STATES = {
+    "awaiting_chat": "Ждём покупателя в чате",
+    "chat_opened": "Покупатель написал в чат",
+    "resolved": "Решено в чате",
+    "expired": "Покупатель не пришёл в чат",
+}
+
+
+def thread_view(timeline: Timeline) -> dict[str, Any]:
+    """The buyer's thread for the item pane: one line per touch, the link in words."""
+    steps = []
+    for step in timeline.steps:
+        steps.append(
+            {
+                "step": step,
+                "channel_label": CHANNELS.get(step.channel, "Обращение"),
+                "icon": CHANNEL_ICONS.get(step.channel, "•"),
+                # A probable link the operator has not judged yet can be confirmed or rejected.
+                "judgeable": step.level == "C" and step.verdict is None and not step.is_current,
+                "confirmed": step.verdict == "confirmed",
+                "template": step.last_reply_text or step.last_ai_draft_text or "",
+            }
+        )
+    return {
+        "scope": timeline.thread_scope,
+        "steps": steps,
+        "has_links": any(not step.is_current for step in timeline.steps),
+    }

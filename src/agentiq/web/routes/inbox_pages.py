@@ -21,10 +21,12 @@ from agentiq.drafting.service import generate_for_interaction
 from agentiq.interactions import service as inbox
 from agentiq.interactions.schemas import BulkIn, InboxFilter, InboxPage, InteractionDetail
 from agentiq.kit.errors import ValidationFailed
+from agentiq.linking import escalations
+from agentiq.linking import service as linking
 from agentiq.replies.service import submit_reply
 from agentiq.web.routes.common import Shell
 from agentiq.web.templating import is_htmx, redirect, render, target_block
-from agentiq.web.views import cabinet_view, item_view
+from agentiq.web.views import ESCALATION_STATES, cabinet_view, item_view, thread_view
 
 router = APIRouter(prefix="/inbox", include_in_schema=False)
 PAGE_SIZE = 30
@@ -164,8 +166,13 @@ async def _detail_context(
         db, principal.seller_id, interaction_id
     )
     members = await AccountRepository(db).members(principal.seller_id)
+    seller_id = principal.seller_id
     return {
         "detail": detail,
+        "thread": thread_view(await linking.timeline(db, seller_id, interaction_id)),
+        "escalation": await escalations.open_for(db, seller_id, interaction_id),
+        "can_escalate": escalations.can_escalate(detail.item),
+        "escalation_states": ESCALATION_STATES,
         "item": item_view(detail),
         "members": [{"id": u.id, "label": u.name or u.email} for _, u in members],
     }
@@ -283,7 +290,7 @@ async def older_messages(
     return render(request, "_chat_messages.html", context)
 
 
-async def _after_action(
+async def after_action(
     request: Request,
     shell: dict[str, Any],
     db: DbSession,
@@ -321,7 +328,7 @@ async def assign(
     await inbox.assign(
         db, principal.seller_id, interaction_id, _int(user_id), principal.user.id, runtime=runtime
     )
-    return await _after_action(request, shell, db, principal, interaction_id)
+    return await after_action(request, shell, db, principal, interaction_id)
 
 
 @router.post("/{interaction_id}/note")
@@ -338,7 +345,7 @@ async def note(
     await inbox.add_note(
         db, principal.seller_id, interaction_id, text, principal.user.id, runtime=runtime
     )
-    return await _after_action(request, shell, db, principal, interaction_id)
+    return await after_action(request, shell, db, principal, interaction_id)
 
 
 @router.post("/{interaction_id}/{action}")
@@ -367,4 +374,4 @@ async def simple_action(
         await submit_reply(db, runtime, seller_id, interaction_id, text, user_id=actor)
     else:
         raise ValidationFailed("Неизвестное действие")
-    return await _after_action(request, shell, db, principal, interaction_id)
+    return await after_action(request, shell, db, principal, interaction_id)

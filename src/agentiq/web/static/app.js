@@ -176,6 +176,18 @@
         else toast(errorText(res.data));
       }).catch(function () { button.disabled = false; });
     }
+    var template = e.target.closest && e.target.closest("[data-template]");
+    if (template) {
+      // «Шаблон»: a step's reply from the buyer's thread goes into the composer to adapt.
+      var composer = document.getElementById("reply-text");
+      if (composer) {
+        composer.value = template.dataset.template;
+        composer.dispatchEvent(new Event("input", { bubbles: true }));
+        composer.focus();
+      } else {
+        toast("Ответить на это обращение уже нельзя");
+      }
+    }
     if (e.target.id === "use-draft") {
       var box = document.getElementById("reply-text");
       var draft = document.getElementById("draft-text");
