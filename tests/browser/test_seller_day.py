@@ -195,3 +195,25 @@ def test_long_words_and_long_reviews_do_not_overflow(
         shot(page, f"day_09_long_review_expanded_{name}")
     finally:
         context.close()
+
+
+def test_bulk_close_all_matching_asks_and_can_be_undone(page: Any, live_server: LiveServer) -> None:
+    seller_id, _ = register(page)
+    ids = live_server.call(seed_items(live_server.app, seller_id, 8))
+    page.goto("/inbox")
+    page.wait_for_selector(".inbox-row")
+    assert len(row_ids(page)) == 8
+    page.check("#select-matching")
+    page.click("#bulk-close")
+    page.wait_for_selector("#bulk-confirm")
+    assert "Закрыть 8 сообщений?" in page.inner_text("#bulk-confirm h1")
+    shot(page, "day_10_bulk_confirm")
+    page.click("#bulk-confirm-yes")
+    page.wait_for_selector("#bulk-notice")
+    assert len(row_ids(page)) == 0
+    shot(page, "day_11_bulk_closed_undo")
+    page.click("#bulk-undo")
+    page.wait_for_selector("text=снова открыты")
+    page.wait_for_selector(".inbox-row")
+    assert sorted(row_ids(page)) == sorted(str(i) for i in ids)
+    shot(page, "day_12_bulk_undone")

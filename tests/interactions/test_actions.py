@@ -73,7 +73,10 @@ async def test_bulk_by_ids_and_all_matching(
     response = await client.post(
         "/api/interactions/bulk", json={"action": "close", "ids": questions[:2] + foreign}
     )
-    assert response.json() == {"affected": 2, "ids": questions[:2], "truncated": False}
+    body = response.json()
+    undo = body.pop("undo")  # a bulk close can be undone (issue 10)
+    assert body == {"affected": 2, "ids": questions[:2], "truncated": False}
+    assert isinstance(undo, str) and len(undo) == 32
     response = await client.post(
         "/api/interactions/bulk",
         json={"action": "close", "all_matching": True, "filter": {"channel": "review"}},

@@ -120,7 +120,8 @@ async def test_bulk_close_selected_and_all_matching(app: object) -> None:
         open_rows = (await client.get("/inbox?queue=unanswered")).text.count('class="inbox-row')
         assert open_rows == len(ids) - 2
         await client.post(
-            "/inbox/bulk", data=form(action="close", all_matching="true", f_channel="chat")
+            "/inbox/bulk",
+            data=form(action="close", all_matching="true", f_channel="chat", confirmed="yes"),
         )
         remaining = (await client.get("/inbox?queue=unanswered")).text
     assert remaining.count('class="inbox-row') == len(ids) - 4  # ids[2] and ids[5] are chats

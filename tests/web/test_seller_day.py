@@ -150,3 +150,96 @@ async def test_invited_operator_replaces_one_time_password(app: object) -> None:
             "/login", data=form(email="operator-otp@example.ru", password="my-own-pass-1")
         )
     ).status_code == 303
+
+
+async def _states(app: object, ids: list[int]) -> dict[int, tuple[str, bool]]:
+    from sqlalchemy import select
+
+    from agentiq.models import Interaction
+
+    runtime = app.state.runtime  # type: ignore[attr-defined]
+    async with runtime.sessionmaker() as session:
+        rows = await session.execute(
+            select(Interaction.id, Interaction.status, Interaction.needs_response).where(
+                Interaction.id.in_(ids)
+            )
+        )
+        return {r.id: (r.status, bool(r.needs_response)) for r in rows}
+
+
+async def test_bulk_close_all_matching_asks_for_confirmation(app: object) -> None:
+    client = await _client(app, "confirm@example.ru")
+    ids = await seed_items(app, await seller_id_of(client), 7)
+    before = await _states(app, ids)
+    asked = await client.post(
+        "/inbox/bulk",
+        data=form(action="close", all_matching="true", f_queue="all", f_channel="review"),
+    )
+    assert asked.status_code == 200 and 'id="bulk-confirm"' in asked.text
+    assert "Закрыть 3 сообщения?" in asked.text  # reviews are ids 0, 3, 6
+    assert await _states(app, ids) == before  # nothing closed yet
+    # The confirmation form carries the same filter and action, plus the confirmation.
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', asked.text))
+    assert fields["f_channel"] == "review" and fields["action"] == "close"
+    assert fields["confirmed"] == "yes"
+    done = await client.post("/inbox/bulk", data={**fields, "csrf_token": fields["csrf_token"]})
+    assert done.status_code == 303 and "undo=" in done.headers["location"]
+    after = await _states(app, ids)
+    assert [i for i in ids if after[i][0] == "closed"] == [ids[0], ids[3], ids[6]]
+    # Explicitly ticked rows are closed at once (the operator saw what they ticked).
+    ticked = await client.post("/inbox/bulk", data=form(action="close", ids=[str(ids[1])]))
+    assert ticked.status_code == 303
+
+
+async def test_bulk_close_can_be_undone_exactly(app: object) -> None:
+    client = await _client(app, "undo@example.ru")
+    seller_id = await seller_id_of(client)
+    ids = await seed_items(app, seller_id, 6)
+    answered = await seed_items(
+        app, seller_id, 1, first=10, status="responded", needs_response=False
+    )
+    everything = ids + answered
+    # Closed before the bulk step: not part of it, stays closed after the undo.
+    await client.post(f"/inbox/{ids[0]}/close", data=form())
+    done = await client.post(
+        "/inbox/bulk",
+        data=form(action="close", all_matching="true", f_queue="all", confirmed="yes"),
+    )
+    location = done.headers["location"]
+    assert "closed=6" in location  # 5 open ones + the answered one
+    page = await client.get(location)
+    assert 'id="bulk-notice"' in page.text and "Закрыто 6 сообщений." in page.text
+    token = re.search(r'name="undo" value="([0-9a-f]{32})"', page.text)
+    assert token is not None
+    # Someone reopened and closed ids[1] again after the bulk step: the undo leaves it alone.
+    await client.post(f"/inbox/{ids[1]}/reopen", data=form())
+    await client.post(f"/inbox/{ids[1]}/close", data=form())
+    # Another seller cannot undo this seller's step.
+    stranger = await _client(app, "undo-stranger@example.ru")
+    foreign = await stranger.post("/inbox/bulk/undo", data=form(undo=token.group(1)))
+    assert foreign.status_code == 303 and "reopened=0" in foreign.headers["location"]
+    assert all(s[0] == "closed" for s in (await _states(app, everything)).values())
+
+    undone = await client.post("/inbox/bulk/undo", data=form(undo=token.group(1), back="queue=all"))
+    assert undone.status_code == 303 and "reopened=5" in undone.headers["location"]
+    assert "queue=all" in undone.headers["location"]
+    states = await _states(app, everything)
+    assert states[ids[0]] == ("closed", False) and states[ids[1]] == ("closed", False)
+    assert all(states[i] == ("open", True) for i in ids[2:])
+    assert states[answered[0]] == ("responded", False)  # back exactly as it was
+    notice = await client.get(undone.headers["location"])
+    assert "5 сообщений снова открыты" in notice.text
+    again = await client.post("/inbox/bulk/undo", data=form(undo=token.group(1)))
+    assert "reopened=0" in again.headers["location"]
+    bad = await client.post("/inbox/bulk/undo", data=form(undo="../../etc"))
+    assert bad.status_code in (400, 422)
+
+
+async def test_bulk_close_undo_over_the_json_api(app: object) -> None:
+    client = await _client(app, "undo-api@example.ru")
+    ids = await seed_items(app, await seller_id_of(client), 4)
+    result = await client.post("/api/interactions/bulk", json={"action": "close", "ids": ids[:3]})
+    assert result.status_code == 200 and result.json()["affected"] == 3
+    token = result.json()["undo"]
+    undone = await client.post("/api/interactions/bulk/undo", json={"undo": token})
+    assert undone.status_code == 200 and undone.json()["ids"] == sorted(ids[:3])

@@ -3,8 +3,10 @@ interaction_event per changed row, and a live signal published after commit."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, insert, select
@@ -13,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agentiq.analytics.facts import record_closed
 from agentiq.eventstream.service import COUNTS_CHANGED, interaction_changed, publish_after_commit
 from agentiq.interactions.repository import InteractionRepository
-from agentiq.interactions.schemas import BULK_LIMIT, BulkIn, BulkResult
+from agentiq.interactions.schemas import BULK_LIMIT, BulkIn, BulkResult, InboxFilter
 from agentiq.kit.errors import ValidationFailed
 from agentiq.kit.time import utcnow
 from agentiq.models import Interaction, InteractionEvent, Status
@@ -158,6 +160,159 @@ async def close(
     return changed
 
 
+UNDO_WINDOW = timedelta(hours=12)
+_BATCH = re.compile(r"^[0-9a-f]{32}$")
+
+
+async def close_batch(
+    session: AsyncSession,
+    seller_id: int,
+    ids: Sequence[int],
+    actor_user_id: int | None,
+    *,
+    runtime: Runtime | None = None,
+) -> tuple[str, list[int]]:
+    """Close many items as one undoable step: each closed row's event records the batch and
+    the row's state before, so `undo_close` can put back exactly what this step changed."""
+    wanted = _as_list(ids)
+    if not wanted:
+        return uuid.uuid4().hex, []
+    rows = (
+        await session.execute(
+            select(Interaction.id, Interaction.status, Interaction.needs_response).where(
+                Interaction.seller_id == seller_id,
+                Interaction.id.in_(wanted),
+                Interaction.status != Status.closed.value,
+            )
+        )
+    ).all()
+    batch = uuid.uuid4().hex
+    changed = sorted(row.id for row in rows)
+    if not changed:
+        return batch, []
+    await InteractionRepository(session, seller_id).update_ids(
+        changed, {"status": Status.closed.value, "needs_response": False}
+    )
+    now = utcnow()
+    await session.execute(
+        insert(InteractionEvent),
+        [
+            {
+                "seller_id": seller_id,
+                "interaction_id": row.id,
+                "kind": "closed",
+                "actor_user_id": actor_user_id,
+                "payload": {
+                    "batch": batch,
+                    "status": row.status,
+                    "needs_response": bool(row.needs_response),
+                },
+                "created_at": now,
+            }
+            for row in rows
+        ],
+    )
+    publish_after_commit(session, runtime, seller_id, interaction_changed(changed), COUNTS_CHANGED)
+    return batch, changed
+
+
+async def undo_close(
+    session: AsyncSession,
+    seller_id: int,
+    batch: str,
+    actor_user_id: int | None,
+    *,
+    runtime: Runtime | None = None,
+    now: datetime | None = None,
+) -> list[int]:
+    """Reopen exactly the items a `close_batch` closed, with the state each had before.
+
+    An item reopened or closed again since then is left alone (someone acted on it later);
+    another seller's batch, an expired one or a made-up token changes nothing.
+    """
+    if not _BATCH.match(batch or ""):
+        raise ValidationFailed("Отменить нельзя: неизвестное действие")
+    since = (now or utcnow()) - UNDO_WINDOW
+    events = (
+        await session.execute(
+            select(InteractionEvent.id, InteractionEvent.interaction_id, InteractionEvent.payload)
+            .where(
+                InteractionEvent.seller_id == seller_id,
+                InteractionEvent.kind == "closed",
+                InteractionEvent.created_at >= since,
+            )
+            .order_by(InteractionEvent.id)
+        )
+    ).all()
+    closed = {e.interaction_id: e for e in events if (e.payload or {}).get("batch") == batch}
+    if not closed:
+        return []
+    later = set(
+        (
+            await session.scalars(
+                select(InteractionEvent.interaction_id).where(
+                    InteractionEvent.seller_id == seller_id,
+                    InteractionEvent.interaction_id.in_(list(closed)),
+                    InteractionEvent.kind.in_(("closed", "reopened")),
+                    InteractionEvent.id > min(e.id for e in closed.values()),
+                    InteractionEvent.id.not_in([e.id for e in closed.values()]),
+                )
+            )
+        ).all()
+    )
+    still_closed = set(
+        (
+            await session.scalars(
+                select(Interaction.id).where(
+                    Interaction.seller_id == seller_id,
+                    Interaction.id.in_(list(closed)),
+                    Interaction.status == Status.closed.value,
+                )
+            )
+        ).all()
+    )
+    groups: dict[tuple[str, bool], list[int]] = {}
+    for item_id, event in closed.items():
+        if item_id in later or item_id not in still_closed:
+            continue
+        before = (str(event.payload.get("status")), bool(event.payload.get("needs_response")))
+        groups.setdefault(before, []).append(item_id)
+    repo = InteractionRepository(session, seller_id)
+    restored: list[int] = []
+    for (status, needs_response), group in groups.items():
+        await repo.update_ids(group, {"status": status, "needs_response": needs_response})
+        restored.extend(group)
+    if not restored:
+        return []
+    stamp = utcnow()
+    await session.execute(
+        insert(InteractionEvent),
+        [
+            {
+                "seller_id": seller_id,
+                "interaction_id": item_id,
+                "kind": "reopened",
+                "actor_user_id": actor_user_id,
+                "payload": {"undo": batch},
+                "created_at": stamp,
+            }
+            for item_id in sorted(restored)
+        ],
+    )
+    publish_after_commit(
+        session, runtime, seller_id, interaction_changed(sorted(restored)), COUNTS_CHANGED
+    )
+    return sorted(restored)
+
+
+async def count_matching(
+    session: AsyncSession, seller_id: int, flt: InboxFilter, *, now: datetime | None = None
+) -> int:
+    """How many items «все по фильтру» would touch (at most BULK_LIMIT + 1)."""
+    repo = InteractionRepository(session, seller_id)
+    return len(await repo.matching_ids(flt, now or utcnow(), BULK_LIMIT + 1))
+
+
 async def reopen(
     session: AsyncSession,
     seller_id: int,
@@ -227,6 +382,7 @@ async def bulk_action(
     """
     now = now or utcnow()
     truncated = False
+    undo: str | None = None
     if body.all_matching:
         if body.filter is None:
             raise ValidationFailed("Не задан фильтр", details={"filter": "Нужен фильтр списка"})
@@ -243,11 +399,13 @@ async def bulk_action(
             session, seller_id, ids, body.user_id, actor_user_id, runtime=runtime
         )
     elif body.action == "close":
-        changed = await close(session, seller_id, ids, actor_user_id, runtime=runtime)
+        undo, changed = await close_batch(session, seller_id, ids, actor_user_id, runtime=runtime)
     elif body.action == "reopen":
         changed = await reopen(session, seller_id, ids, actor_user_id, runtime=runtime)
     else:
         changed = await mark_viewed(
             session, seller_id, ids, actor_user_id, runtime=runtime, now=now
         )
-    return BulkResult(affected=len(changed), ids=changed, truncated=truncated)
+    return BulkResult(
+        affected=len(changed), ids=changed, truncated=truncated, undo=undo if changed else None
+    )

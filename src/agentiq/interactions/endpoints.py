@@ -21,6 +21,7 @@ from agentiq.interactions.schemas import (
     Queue,
     SlaMetrics,
     Sort,
+    UndoIn,
 )
 from agentiq.linking import service as linking
 from agentiq.linking.schemas import Scope, Timeline
@@ -97,6 +98,17 @@ async def bulk(
     return await service.bulk_action(
         db, principal.seller_id, body, principal.user.id, runtime=runtime
     )
+
+
+@router.post("/bulk/undo", response_model=BulkResult)
+async def bulk_undo(
+    body: UndoIn, principal: CurrentPrincipal, db: DbSession, runtime: RuntimeDep
+) -> BulkResult:
+    """Reopen exactly the items one bulk close closed (its `undo` token)."""
+    ids = await service.undo_close(
+        db, principal.seller_id, body.undo, principal.user.id, runtime=runtime
+    )
+    return BulkResult(affected=len(ids), ids=ids)
 
 
 @router.get("/{interaction_id}", response_model=InteractionDetail)

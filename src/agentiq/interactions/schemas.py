@@ -232,6 +232,12 @@ class BulkResult(BaseModel):
     affected: int
     ids: list[int]
     truncated: bool = False
+    # A bulk close can be undone: POST this token to /api/interactions/bulk/undo.
+    undo: str | None = None
+
+
+class UndoIn(BaseModel):
+    undo: str = Field(max_length=64)
 
 
 class SlaMetrics(BaseModel):

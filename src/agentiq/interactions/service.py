@@ -20,8 +20,10 @@ from agentiq.interactions.actions import (
     assign,
     bulk_action,
     close,
+    count_matching,
     mark_viewed,
     reopen,
+    undo_close,
 )
 from agentiq.interactions.metrics import sla_metrics
 from agentiq.interactions.repository import ROW_COLUMNS, InteractionRepository
@@ -60,11 +62,13 @@ __all__ = [
     "channel_counts",
     "chat_messages_page",
     "close",
+    "count_matching",
     "get_interaction_detail",
     "list_interactions",
     "mark_viewed",
     "reopen",
     "sla_metrics",
+    "undo_close",
 ]
 
 MAX_PAGE = 200

@@ -25,6 +25,7 @@ templates.env.filters["sla"] = formatting.sla_badge
 templates.env.filters["preview"] = formatting.preview
 templates.env.filters["minutes"] = formatting.minutes_text
 templates.env.globals["now"] = datetime.now
+templates.env.globals["plural"] = formatting.plural
 templates.env.globals["labels"] = {
     "channels": views.CHANNELS,
     "icons": views.CHANNEL_ICONS,

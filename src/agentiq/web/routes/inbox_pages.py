@@ -19,7 +19,13 @@ from agentiq.cabinets.repository import CabinetRepository
 from agentiq.deps import CurrentPrincipal, DbSession, RuntimeDep
 from agentiq.drafting.service import generate_for_interaction
 from agentiq.interactions import service as inbox
-from agentiq.interactions.schemas import BulkIn, InboxFilter, InboxPage, InteractionDetail
+from agentiq.interactions.schemas import (
+    BULK_LIMIT,
+    BulkIn,
+    InboxFilter,
+    InboxPage,
+    InteractionDetail,
+)
 from agentiq.kit.errors import ValidationFailed
 from agentiq.linking import escalations
 from agentiq.linking import service as linking
@@ -194,10 +200,23 @@ async def _page(
         # `shown`: the rows a live refresh or the no-JS «Показать ещё» link must keep.
         rows = max(_count(params.get("shown"), PAGE_SIZE), PAGE_SIZE)
         context.update(await _list_context(db, principal, flt, cursor, rows=rows))
+        context["undo"] = _bulk_notice(params)
     if interaction_id is not None and block in (None, "item_pane"):
         context.update(await _detail_context(db, principal, interaction_id))
     context["open_id"] = interaction_id
     return render(request, "inbox.html", context, block=block)
+
+
+def _bulk_notice(params: QueryParams) -> dict[str, Any] | None:
+    """What the last bulk step did, for the notice above the list (and its «Отменить»)."""
+    token = (params.get("undo") or "")[:64]
+    closed = _int((params.get("closed") or "")[:6])
+    reopened = _int((params.get("reopened") or "")[:6])
+    if token and closed:
+        return {"token": token, "closed": closed}
+    if reopened is not None:
+        return {"reopened": reopened}
+    return None
 
 
 @router.get("")
@@ -225,6 +244,7 @@ async def more_rows(
 @router.post("/bulk")
 async def bulk(
     request: Request,
+    shell: Shell,
     db: DbSession,
     principal: CurrentPrincipal,
     runtime: RuntimeDep,
@@ -247,18 +267,53 @@ async def bulk(
     )
     if not all_matching and not ids:
         raise ValidationFailed("Отметьте сообщения или «все по фильтру»")
+    resolved = flt.for_user(principal.user.id)
+    if all_matching and action == "close" and form.get("confirmed") != "yes":
+        # Everything the filter matches, possibly thousands: say how many and ask first.
+        count = await inbox.count_matching(db, principal.seller_id, resolved)
+        context = {
+            **shell,
+            **_query_helpers(flt),
+            "count": count,
+            "limit": BULK_LIMIT,
+            "fields": [(k, str(v)) for k, v in form.multi_items() if k not in ("csrf_token",)],
+        }
+        return render(request, "inbox_confirm.html", context)
     try:
         body = BulkIn(
             action=action,
             ids=None if all_matching else ids,
             all_matching=all_matching,
-            filter=flt.for_user(principal.user.id) if all_matching else None,
+            filter=resolved if all_matching else None,
             user_id=_int(user_id),
         )
     except ValidationError:
         raise ValidationFailed("Неизвестное действие") from None
-    await inbox.bulk_action(db, principal.seller_id, body, principal.user.id, runtime=runtime)
-    return redirect(request, "/inbox?" + filter_query(flt))
+    result = await inbox.bulk_action(
+        db, principal.seller_id, body, principal.user.id, runtime=runtime
+    )
+    query = filter_query(flt)
+    if result.undo:
+        # The list comes back with «Закрыто N — Отменить» for exactly this step.
+        query += "&" + urlencode({"undo": result.undo, "closed": result.affected})
+    return redirect(request, "/inbox?" + query)
+
+
+@router.post("/bulk/undo")
+async def bulk_undo(
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    runtime: RuntimeDep,
+    undo: Annotated[str, Form(max_length=64)] = "",
+    back: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Reopen exactly the items one bulk close closed."""
+    reopened = await inbox.undo_close(
+        db, principal.seller_id, undo, principal.user.id, runtime=runtime
+    )
+    query = filter_query(_filter_from_query(back))
+    return redirect(request, "/inbox?" + query + "&" + urlencode({"reopened": len(reopened)}))
 
 
 # --- one item ----------------------------------------------------------------------------
