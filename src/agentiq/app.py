@@ -25,6 +25,7 @@ from agentiq.eventstream import service as event_stream
 from agentiq.eventstream.endpoints import router as events_router
 from agentiq.ingestion.endpoints import router as sync_router
 from agentiq.interactions.endpoints import router as interactions_router
+from agentiq.kit.body_limit import BodySizeLimitMiddleware
 from agentiq.kit.http import close_http_client
 from agentiq.kit.logging import configure_logging
 from agentiq.kit.middleware import CSRFCookieMiddleware, RequestContextMiddleware
@@ -128,7 +129,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    # Last added runs first: request id, then the body limit, before anything reads a body.
     app.add_middleware(CSRFCookieMiddleware, secure=settings.cookie_secure)
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     for router in ROUTERS:
         app.include_router(router)

@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     # Prepended to every broker key, so several deployments can share one Redis database.
     celery_key_prefix: str = ""
 
+    # Request bodies over this many bytes are refused (413) before anything parses them;
+    # one form field over max_field_bytes likewise.
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_field_bytes: int = Field(default=65_536, ge=256)
+
     log_level: str = "INFO"
     log_json: bool = True
     signin_max_attempts: int = Field(default=5, ge=1)

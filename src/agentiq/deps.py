@@ -12,11 +12,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
 
 from agentiq.auth.repository import AccountRepository
 from agentiq.db import unit_of_work
 from agentiq.kit.crypto import constant_time_equal, hash_token
-from agentiq.kit.errors import Forbidden, Unauthorized
+from agentiq.kit.errors import Forbidden, PayloadTooLarge, Unauthorized
 from agentiq.kit.middleware import CSRF_COOKIE
 from agentiq.kit.time import utcnow
 from agentiq.models import User, UserSession
@@ -26,6 +27,8 @@ from agentiq.tenancy.service import SellerAccess, access_to_seller
 SESSION_COOKIE = "agentiq_session"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Our largest form (auto-answer rules) has well under 200 fields.
+MAX_FORM_FIELDS = 500
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -135,12 +138,26 @@ async def csrf_protect(request: Request) -> None:
         if origin.split("://", 1)[-1] != host:
             raise Forbidden("Запрос с другого сайта отклонён", code="csrf")
     expected = request.cookies.get(CSRF_COOKIE)
+    if not expected:  # refused before anything reads the body
+        raise Forbidden("Страница устарела: обновите её и повторите действие", code="csrf")
     provided = request.headers.get(CSRF_HEADER)
     if provided is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
-        form = await request.form()
+        form = await parse_form_limited(request)
         value = form.get("csrf_token")
         provided = value if isinstance(value, str) else None
-    if not expected or not provided or not constant_time_equal(expected, provided):
+    if not provided or not constant_time_equal(expected, provided):
         raise Forbidden("Страница устарела: обновите её и повторите действие", code="csrf")
+
+
+async def parse_form_limited(request: Request) -> FormData:
+    """The request's form with a per-field size limit (the body as a whole is limited by
+    BodySizeLimitMiddleware before this runs). Starlette caches the parsed form, so a route
+    that reads `request.form()` afterwards gets this same, checked one."""
+    limit: int = request.app.state.settings.max_field_bytes
+    form = await request.form(max_fields=MAX_FORM_FIELDS, max_part_size=limit)
+    for value in form.values():
+        if isinstance(value, str) and len(value.encode()) > limit:
+            raise PayloadTooLarge("Одно из полей слишком длинное", code="field_too_large")
+    return form

@@ -56,6 +56,11 @@ class ValidationFailed(AgentIQError):
     code = "validation_failed"
 
 
+class PayloadTooLarge(AgentIQError):
+    status_code = 413
+    code = "payload_too_large"
+
+
 class TooManyRequests(AgentIQError):
     status_code = 429
     code = "too_many_requests"
