@@ -92,6 +92,24 @@ def test_profile_sign_out_reachable_on_the_phone(browser: Any, live_server: Live
         phone.wait_for_selector("#saved-notice")
         assert phone.input_value("#profile-name") == "Ольга"
         shot(phone, "day_03_phone_profile")
+        # Every section the desktop sidebar offers is reachable on the phone: in the bottom
+        # bar (all of it inside the screen) or under «Другие разделы» on this page.
+        bar = phone.locator(".sidebar .nav-item:visible")
+        for i in range(bar.count()):
+            tab = bar.nth(i).bounding_box()
+            assert tab is not None and tab["x"] >= 0 and tab["x"] + tab["width"] <= PHONE["width"]
+        in_bar = set(bar.evaluate_all("els => els.map(e => e.getAttribute('href'))"))
+        listed = set(
+            phone.locator("#more-sections a:visible").evaluate_all(
+                "els => els.map(e => e.getAttribute('href'))"
+            )
+        )
+        every = set(
+            phone.locator(".sidebar .nav-item").evaluate_all(
+                "els => els.map(e => e.getAttribute('href'))"
+            )
+        )
+        assert every <= in_bar | listed, every - in_bar - listed
         logout = phone.locator("#profile-logout")
         logout.scroll_into_view_if_needed()
         assert logout.is_visible()
