@@ -184,7 +184,9 @@ async def collect_context(
     if item.channel == "chat":
         messages = await ChatMessageRepository(session, seller_id).thread_tail(item.id)
         history_pairs = [
-            ("buyer" if m.direction == "in" else "seller", m.text) for m in messages if m.text
+            ("buyer" if m.direction == "in" else "seller", m.text)
+            for m in messages
+            if m.text and m.direction != "system"  # WB's own notices are neither side
         ]
         if history_pairs:
             sources["chat_history"] = len(history_pairs)

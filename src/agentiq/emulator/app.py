@@ -56,7 +56,11 @@ def create_emulator_app(
 
     @app.exception_handler(Rejected)
     async def rejected(request: Request, exc: Rejected) -> Response:
-        return exc.response
+        response = exc.response
+        if response.status_code != 429:
+            for name, value in getattr(request.state, "wb_headers", {}).items():
+                response.headers.setdefault(name, value)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

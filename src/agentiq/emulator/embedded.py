@@ -89,11 +89,15 @@ async def restore_demo_sellers(runtime: Runtime) -> None:
         demo_seller_for(runtime, seller_id)
 
 
+DEMO_MODERATION_REJECT_RATE = 0.05
+
+
 async def start(app: Any, runtime: Runtime) -> None:
     settings = runtime.settings
     if not settings.emulator_enabled:
         return
-    emulator = Emulator(rate_limits=True)
+    # WB's moderation refuses an answer now and then; the demo shows how that looks.
+    emulator = Emulator(rate_limits=True, moderation_reject_rate=DEMO_MODERATION_REJECT_RATE)
     # Stable signing key: tokens issued before a restart still verify after it.
     secret = settings.resolved_secret_key()
     emulator._key = hashlib.sha256(f"wb-emulator:{secret}".encode()).hexdigest()

@@ -19,6 +19,11 @@ class FaultConfig:
     timeout_s: float = 60.0
     malformed_json_rate: float = 0.0
     broken_item_rate: float = 0.0
+    # Share of listed items whose texts carry NUL and other control characters (real WB has
+    # served them: pasted from other apps, broken keyboards).
+    control_char_rate: float = 0.0
+    # Share of answers WB's moderation rejects (`answer.state: rejected`); None: the emulator's.
+    moderation_reject_rate: float | None = None
 
     def __post_init__(self) -> None:
         self.error_rate = {int(k): float(v) for k, v in self.error_rate.items()}
@@ -43,6 +48,8 @@ class FaultConfig:
             "timeout_s": self.timeout_s,
             "malformed_json_rate": self.malformed_json_rate,
             "broken_item_rate": self.broken_item_rate,
+            "control_char_rate": self.control_char_rate,
+            "moderation_reject_rate": self.moderation_reject_rate,
         }
 
 
@@ -60,3 +67,19 @@ def break_item(item: dict[str, object], rng: random.Random) -> dict[str, object]
         value = broken[key]
         broken[key] = str(value) if not isinstance(value, str) else 12345
     return broken
+
+
+CONTROL_TEXT_FIELDS = ("text", "pros", "cons", "userName", "clientName")
+
+
+def add_control_chars(item: dict[str, object], rng: object = None) -> dict[str, object]:
+    """The item with NUL, BEL and ESC inside its texts (top level and a chat message's)."""
+    dirty = dict(item)
+    for key in CONTROL_TEXT_FIELDS:
+        value = dirty.get(key)
+        if isinstance(value, str):
+            dirty[key] = f"{value[:3]}\x00\x07{value[3:]}\x1b"
+    message = dirty.get("message")
+    if isinstance(message, dict) and isinstance(message.get("text"), str):
+        dirty["message"] = {**message, "text": "\x00" + str(message["text"]) + "\x00"}
+    return dirty

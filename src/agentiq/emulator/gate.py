@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from agentiq.emulator import wire
-from agentiq.emulator.faults import break_item
+from agentiq.emulator.faults import add_control_chars, break_item
 from agentiq.emulator.state import Emulator, SellerState
 from agentiq.emulator.tokens import TokenClaims, TokenRejected
 
@@ -40,6 +41,10 @@ class Call:
         rng = self.state.rng
         if items_key and faults.broken_item_rate > 0 and response.status_code == 200:
             response = _break_items(response, items_key, faults.broken_item_rate, rng)
+        if items_key and faults.control_char_rate > 0 and response.status_code == 200:
+            response = _break_items(
+                response, items_key, faults.control_char_rate, rng, add_control_chars
+            )
         if faults.malformed_json_rate > 0 and rng.random() < faults.malformed_json_rate:
             body = bytes(response.body)
             response = Response(
@@ -54,14 +59,21 @@ class Call:
         return response
 
 
-def _break_items(response: Response, path: tuple[str, ...], rate: float, rng: Any) -> Response:
+def _break_items(
+    response: Response,
+    path: tuple[str, ...],
+    rate: float,
+    rng: Any,
+    spoil: Callable[[Any, Any], Any] | None = None,
+) -> Response:
+    spoil = spoil or break_item
     body = json.loads(bytes(response.body))
     node = body
     for key in path[:-1]:
         node = node.get(key) if isinstance(node, dict) else None
     items = node.get(path[-1]) if isinstance(node, dict) else None
     if isinstance(items, list):
-        node[path[-1]] = [break_item(it, rng) if rng.random() < rate else it for it in items]
+        node[path[-1]] = [spoil(it, rng) if rng.random() < rate else it for it in items]
     return Response(
         wire.dumps(body), status_code=response.status_code, media_type=response.media_type
     )
@@ -93,6 +105,9 @@ async def gate(request: Request, *, host: str, scope: str, write: bool) -> Call:
             response.headers.update(decision.headers())
             raise Rejected(response)
         headers = decision.headers()
+    # WB sends X-Ratelimit-Remaining on every response but a 429, errors included: handlers'
+    # refusals pick it up from here (see the Rejected handler in app.py).
+    request.state.wb_headers = headers
     faults = state.faults
     if faults.latency_ms:
         await asyncio.sleep(faults.latency_ms / 1000)
@@ -105,7 +120,9 @@ async def gate(request: Request, *, host: str, scope: str, write: bool) -> Call:
         raise Rejected(response)
     if injected is not None:
         titles = {500: "internal server error", 502: "bad gateway", 503: "service unavailable"}
-        raise Rejected(wire.gateway_problem(injected, titles[injected], "injected by emulator"))
+        response = wire.gateway_problem(injected, titles[injected], "injected by emulator")
+        response.headers.update(headers)
+        raise Rejected(response)
     call = Call(emulator, state, claims, headers)
     if faults.timeout_rate and state.rng.random() < faults.timeout_rate:
         call.hang_s = faults.timeout_s

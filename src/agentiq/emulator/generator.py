@@ -332,7 +332,8 @@ class Dataset:
                 0
             ]
         answer = None
-        state = "none"
+        # A rating without text or media needs no answer: WB lists it as processed.
+        state = "wbRu" if status == FB_EMPTY else "none"
         if status == FB_ANSWERED and i < tl.n:
             reply = texts.SELLER_REVIEW_ANSWERS[2 if complaint else rng.randrange(2)]
             answer = {"text": reply, "state": "wbRu", "editable": age < 60 * DAY}
@@ -505,6 +506,26 @@ def opener_for(review_text: str, rng: random.Random) -> str | None:
     return None
 
 
+def _wb_system_message(
+    seed: int, j: int, chat_id: str, t: float, now: float
+) -> dict[str, Any] | None:
+    """A notice WB itself posts into some chats (`sender: "wb"`): never the buyer speaking.
+
+    Its own random stream, so the chats' other events stay what they were for a seed.
+    """
+    rng = random.Random(mix(seed, CHAT, j, 9))
+    if rng.random() >= 0.3:
+        return None
+    return {
+        "chatID": chat_id,
+        "eventID": chat_uuid(seed, j, 900),
+        "eventType": "message",
+        "message": {"text": rng.choice(texts.CHAT_WB_NOTICES)},
+        "addTimestamp": int(min(now, t + rng.uniform(0.5, 6) * 3600) * 1000),
+        "sender": "wb",
+    }
+
+
 def make_chats(dataset: Dataset, n_chats: int) -> tuple[list[ChatRecord], list[dict[str, Any]]]:
     """Chats with their events; returns (chats, all events ordered by addTimestamp)."""
     seed = dataset.seed
@@ -597,6 +618,10 @@ def make_chats(dataset: Dataset, n_chats: int) -> tuple[list[ChatRecord], list[d
             chat.events.append(event)
             events.append(event)
             t = min(now, t + rng.uniform(0.05, 20) * 3600)
+        system = _wb_system_message(seed, j, chat.chat_id, t, now)
+        if system is not None:
+            chat.events.append(system)
+            events.append(system)
         chats.append(chat)
     events.sort(key=lambda e: int(e["addTimestamp"]))
     last = -1

@@ -42,6 +42,8 @@ class FaultsIn(BaseModel):
     timeout_s: float = Field(60.0, ge=0)
     malformed_json_rate: float = Field(0.0, ge=0, le=1)
     broken_item_rate: float = Field(0.0, ge=0, le=1)
+    control_char_rate: float = Field(0.0, ge=0, le=1)
+    moderation_reject_rate: float | None = Field(None, ge=0, le=1)
 
 
 class LiveIn(BaseModel):

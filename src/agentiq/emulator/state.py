@@ -324,7 +324,8 @@ class Emulator:
             return [(0, cutoff, bytes((0, 1, 2))), (cutoff, tl.total, bytes((1, 2)))]
         lo, hi = self._window(tl, date_from, date_to)
         if answered:
-            return [(lo, hi, bytes((gen.FB_ANSWERED,)))]
+            # WB lists ratings without text (nothing to answer) with the processed ones.
+            return [(lo, hi, bytes((gen.FB_ANSWERED, gen.FB_EMPTY)))]
         return [(max(lo, cutoff), hi, bytes((gen.FB_OPEN,)))]
 
     def count_feedbacks(self, state: SellerState, segments: list[Segment]) -> int:
@@ -366,10 +367,15 @@ class Emulator:
             if tl.status[i] == gen.FB_ANSWERED:
                 record.duplicate = True
                 return
-            rejected = state.rng.random() < self.moderation_reject_rate
+            rejected = self._moderation_rejects(state)
             now = self.now_ts()
             state.fb_actions[i] = FeedbackAction(text, now, now, moderation_rejected=rejected)
             tl.status[i] = gen.FB_ANSWERED
+
+    def _moderation_rejects(self, state: SellerState) -> bool:
+        rate = state.faults.moderation_reject_rate
+        rate = self.moderation_reject_rate if rate is None else rate
+        return rate > 0 and state.rng.random() < rate
 
     def edit_feedback_answer(self, state: SellerState, feedback_id: str, text: str) -> None:
         with state.lock:
@@ -390,6 +396,7 @@ class Emulator:
             action.text = text
             action.edits += 1
             action.submitted_at = now
+            action.moderation_rejected = self._moderation_rejects(state)  # moderated again
             state.received_answers.append(
                 ReceivedAnswer("feedback_edit", feedback_id, text, self.now())
             )

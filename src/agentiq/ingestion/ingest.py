@@ -224,7 +224,9 @@ def build_row(
     if item.archived:
         extra["archived"] = True
     extra["triage"] = {
-        "needs_response_reason": verdict.needs_response_reason,
+        # WB's own verdict (moderation refused the answer, a rating WB calls processed)
+        # explains the item better than triage's generic reason.
+        "needs_response_reason": item.extra.get("wb_reason") or verdict.needs_response_reason,
         "signals": list(verdict.signals),
         "sla_minutes": verdict.sla_minutes,
         "sla_source": verdict.sla_source,

@@ -100,8 +100,33 @@ def _product(details: ProductDetails | None, colour: str | None = None) -> Produ
     )
 
 
+# Why an item is (not) waiting, when WB's own data decides it rather than triage.
+MODERATION_REJECTED_REASON = "WB отклонил ответ на модерации — нужен новый ответ"
+RATING_ONLY_REASON = "оценка без текста — WB считает отзыв обработанным"
+
+
+def wb_answer(text: str, state: str, editable: bool | None) -> dict[str, Any]:
+    """The answer WB shows in the cabinet: a new reply from us is an edit of it."""
+    return {"text": text, "state": state, "editable": editable}
+
+
+def is_rating_only(item: Feedback) -> bool:
+    """Stars only — no text, pros, cons, photos or video: WB lists it as processed."""
+    return not (
+        item.text.strip()
+        or item.pros.strip()
+        or item.cons.strip()
+        or any(p.full_size or p.mini_size for p in item.photo_links or [])
+        or (item.video is not None and item.video.link)
+    )
+
+
 def normalise_feedback(item: Feedback) -> NormalisedItem:
     answer = item.answer if item.is_answered else None
+    answer_state = ANSWER_STATES.get(answer.state or "wbRu", answer.state or "") if answer else ""
+    # WB's moderation refused the answer: the buyer sees none, so the review waits again.
+    rejected = answer_state == "rejected"
+    rating_only = answer is None and item.state == "wbRu" and is_rating_only(item)
     photos = [
         p.full_size or p.mini_size for p in item.photo_links or [] if p.full_size or p.mini_size
     ]
@@ -124,12 +149,18 @@ def normalise_feedback(item: Feedback) -> NormalisedItem:
         "last_reply": (
             {
                 "text": answer.text,
-                "state": ANSWER_STATES.get(answer.state or "wbRu", answer.state or ""),
+                "state": answer_state,
                 "editable": answer.editable,
                 "source": "wb",
             }
             if answer is not None
             else None
+        ),
+        "wb_answer": (
+            wb_answer(answer.text, answer_state, answer.editable) if answer is not None else None
+        ),
+        "wb_reason": (
+            MODERATION_REJECTED_REASON if rejected else RATING_ONLY_REASON if rating_only else None
         ),
     }
     rating = item.product_valuation if item.product_valuation in (1, 2, 3, 4, 5) else None
@@ -148,8 +179,14 @@ def normalise_feedback(item: Feedback) -> NormalisedItem:
         # The barcode of the buyer's last order of this product: the same purchase in a
         # review and its supplement. Namespaced, so it never equals a chat's order id (rid).
         order_id=f"shk:{item.last_order_shk_id}" if item.last_order_shk_id else None,
-        status="responded" if answer is not None else "open",
-        is_answered=answer is not None,
+        status="open"
+        if rejected
+        else "responded"
+        if answer is not None
+        else "closed"
+        if rating_only
+        else "open",
+        is_answered=(answer is not None and not rejected) or rating_only,
         has_photos=bool(photos),
         has_video=extra["video"] is not None,
         matching_size=item.matching_size or "",
@@ -171,6 +208,9 @@ def normalise_question(item: Question) -> NormalisedItem:
             {"text": answer.text, "state": "published", "editable": answer.editable, "source": "wb"}
             if answer is not None
             else None
+        ),
+        "wb_answer": (
+            wb_answer(answer.text, "published", answer.editable) if answer is not None else None
         ),
     }
     return NormalisedItem(
@@ -194,6 +234,10 @@ def normalise_question(item: Question) -> NormalisedItem:
 
 # --- chats: one interaction per thread, rebuilt from a small state kept in extra_data -----
 
+# A buyer's turn kept for triage and the inbox: the last messages, bounded in size.
+TURN_MESSAGES = 10
+TURN_CHARS = 4000
+
 
 def ms_to_dt(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, UTC)
@@ -209,6 +253,9 @@ class ChatThread:
     last_sender: str = ""
     last_buyer_text: str = ""
     last_buyer_ms: int | None = None
+    # The buyer's whole last turn (every message after the seller's last one), oldest first:
+    # «Фото прикрепила.» then «Спасибо, жду ответа.» is one request, not a thank-you.
+    buyer_turn: list[str] = field(default_factory=list)
     client_name: str | None = None
     client_id: str | None = None
     reply_sign: str | None = None
@@ -253,13 +300,26 @@ class ChatThread:
         attachments = event.message.attachments if event.message else None
         if attachments is not None and attachments.good_card is not None:
             self.good_card = attachments.good_card.model_dump(by_alias=True, exclude_none=True)
-        if ts < self.last_event_ms:
+        if ts < self.last_event_ms or is_wb_event(event):
+            # WB's own notices are nobody's turn: they neither reopen the chat nor start its
+            # SLA clock nor become the buyer's text.
             return
         self.last_event_ms = ts
         self.last_sender = "seller" if is_seller_event(event) else "client"
-        if self.last_sender == "client":
-            self.last_buyer_ms = ts
-            self.last_buyer_text = (event.message.text if event.message else None) or ""
+        if self.last_sender == "seller":
+            self.buyer_turn = []
+            return
+        text = (event.message.text if event.message else None) or ""
+        self.last_buyer_ms = ts
+        self.last_buyer_text = text
+        if text:
+            self.buyer_turn = [*self.buyer_turn, text][-TURN_MESSAGES:]
+
+
+def turn_text(thread: ChatThread) -> str:
+    """What the buyer said in their last turn (the last message alone for older threads)."""
+    text = "\n".join(thread.buyer_turn) or thread.last_buyer_text
+    return text[:TURN_CHARS]
 
 
 def is_seller_event(event: ChatEvent) -> bool:
@@ -267,14 +327,17 @@ def is_seller_event(event: ChatEvent) -> bool:
     return (event.sender or "").lower() == "seller"
 
 
+def is_wb_event(event: ChatEvent) -> bool:
+    """A system message WB itself posts into the chat (sender "wb")."""
+    return (event.sender or "").lower() == "wb"
+
+
 def normalise_chat(thread: ChatThread) -> NormalisedItem:
     card = thread.good_card
     buyer_ms = thread.last_buyer_ms
     anchor_ms = buyer_ms or thread.first_ms or thread.list_ms or 0
     from_seller = thread.last_sender == "seller"
-    text = (
-        thread.last_buyer_text if buyer_ms else (thread.list_text if not thread.last_sender else "")
-    )
+    text = turn_text(thread) if buyer_ms else (thread.list_text if not thread.last_sender else "")
     nm_id = card.get("nmID")
     return NormalisedItem(
         channel="chat",
@@ -302,10 +365,16 @@ def chat_message_row(event: ChatEvent) -> dict[str, Any]:
     if message is not None and message.attachments is not None:
         attachments = message.attachments.model_dump(by_alias=True, exclude_none=True)
     seller = is_seller_event(event)
+    if is_wb_event(event):
+        direction, sender = "system", "Wildberries"
+    elif seller:
+        direction, sender = "out", "seller"
+    else:
+        direction, sender = "in", event.client_name or "buyer"
     return {
         "external_id": event.event_id,
-        "direction": "out" if seller else "in",
-        "sender": "seller" if seller else (event.client_name or "buyer"),
+        "direction": direction,
+        "sender": sender,
         "text": (message.text if message else None) or "",
         "attachments": attachments,
         "sent_at": ms_to_dt(event.add_timestamp),

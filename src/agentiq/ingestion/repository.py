@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.kit.repository import TenantRepository
+from agentiq.kit.sanitize import clean_row
 from agentiq.kit.time import utcnow
 from agentiq.models import (
     ChatMessage,
@@ -146,6 +147,7 @@ class IngestionRepository(TenantRepository[Interaction]):
         )
         for chunk in _chunks(rows, 500):
             for row in chunk:
+                clean_row(row)  # one NUL in a WB text must not sink the page on PostgreSQL
                 row["seller_id"] = self.seller_id
             await self.session.execute(stmt, list(chunk))
 
@@ -228,6 +230,7 @@ class IngestionRepository(TenantRepository[Interaction]):
         if not rows:
             return 0
         for row in rows:
+            clean_row(row)
             row["seller_id"] = self.seller_id
             row.setdefault("created_at", utcnow())
         stmt = _insert(self.session, ChatMessage.__table__).on_conflict_do_nothing(
@@ -246,13 +249,15 @@ class IngestionRepository(TenantRepository[Interaction]):
         table = ProductCard.__table__
         now = utcnow()
         rows = [
-            {
-                **card,
-                "seller_id": self.seller_id,
-                "marketplace": marketplace,
-                "created_at": now,
-                "updated_at": now,
-            }
+            clean_row(
+                {
+                    **card,
+                    "seller_id": self.seller_id,
+                    "marketplace": marketplace,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             for card in cards
         ]
         stmt = _insert(self.session, table)

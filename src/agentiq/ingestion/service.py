@@ -34,6 +34,7 @@ from agentiq.ingestion.normalise import (
     ChatThread,
     NormalisedItem,
     chat_message_row,
+    is_rating_only,
     normalise_chat,
     normalise_feedback,
     normalise_question,
@@ -45,6 +46,7 @@ from agentiq.ingestion.repository import (
     SyncStateRepository,
     claim_sync_start,
 )
+from agentiq.kit.sanitize import clean_text, clean_value
 from agentiq.kit.time import ensure_utc, utcnow
 from agentiq.linking.service import window_days as link_window_days
 from agentiq.marketplaces import MarketplaceClient
@@ -264,8 +266,9 @@ async def _run_channel(
         run.skipped, run.errors = figures.skipped, figures.errors
         run.rate_limited_wait_s = round(figures.rate_limited_wait_s, 3)
         run.duration_ms = int((time.monotonic() - started) * 1000)
-        run.error_message = figures.error_message
-        run.malformed_samples = {"items": figures.samples} if figures.samples else {}
+        run.error_message = clean_text(figures.error_message) if figures.error_message else None
+        # Raw WB items as they came: they may hold the very NUL that made them malformed.
+        run.malformed_samples = clean_value({"items": figures.samples}) if figures.samples else {}
 
 
 async def _close_interrupted_runs(session: Any, ctx: IngestContext, channel: str) -> None:
@@ -375,7 +378,8 @@ async def _sync_review_archive(
 ) -> None:
     """Old unanswered reviews live only in WB's archive: read it once, for history.
 
-    Answered archive items are skipped here: the answered date walk already brings them.
+    Answered (and WB-processed rating-only) archive items are skipped here: the answered date
+    walk already brings them.
     The skip offset is the resume point, committed with each page.
     """
     list_archive = getattr(client, "list_archived_feedbacks", None)
@@ -395,7 +399,14 @@ async def _sync_review_archive(
             )
             figures.fetched += page.size
             _record_invalid(page.invalid, figures)
-            fresh = [item for item in page.items if not item.is_answered]
+            # WB lists ratings without text among the processed ones: the dated walk over
+            # isAnswered=true brings them; taking them here too would make the two walks
+            # disagree and the 3-day re-read reopen them.
+            fresh = [
+                item
+                for item in page.items
+                if not item.is_answered and not (item.state == "wbRu" and is_rating_only(item))
+            ]
             items = _normalise_all(fresh, normalise_feedback, figures)
             for item in items:
                 item.archived = True

@@ -21,7 +21,9 @@ class ChatMessage(IdMixin, TenantMixin, Base):
         BigId, ForeignKey("interactions.id", ondelete="CASCADE")
     )
     external_id: Mapped[str] = mapped_column(String(100))
-    direction: Mapped[str] = mapped_column(String(10))  # "in" (buyer) | "out" (seller)
+    direction: Mapped[str] = mapped_column(
+        String(10)
+    )  # "in" (buyer) | "out" (seller) | "system" (WB)
     sender: Mapped[str] = mapped_column(String(200), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     attachments: Mapped[dict[str, Any]] = mapped_column(default=dict)

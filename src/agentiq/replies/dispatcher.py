@@ -59,6 +59,9 @@ BACKOFF_MAX_S = 300.0
 CONFIRM_GRACE = timedelta(minutes=10)
 CONFIRM_RECHECK_S = 30.0
 MISSING = "WB не нашёл это обращение: ответ не опубликован"
+MODERATION_REJECTED = "WB отклонил ответ на модерации: покупатель его не видит"
+# WB moderates public answers for minutes to hours: look again at this pace meanwhile.
+MODERATION_RECHECK_S = 300.0
 
 
 T = TypeVar("T")
@@ -147,11 +150,19 @@ async def claim_and_load(runtime: Runtime, outbox_id: int, config: DispatchConfi
             sent_at=row.sent_at,
             lease_until=lease_until,
             connection=connection,
-            reply_sign=(item.extra_data or {}).get("reply_sign"),
+            reply_sign=_reply_sign(item),
             config=config,
         )
 
     return await atomic(runtime, work)
+
+
+def _reply_sign(item: Interaction) -> str | None:
+    """The chat's signature as the sync stores it (extra_data["chat"]["reply_sign"])."""
+    extra = item.extra_data or {}
+    chat = extra.get("chat") if isinstance(extra.get("chat"), dict) else {}
+    sign = (chat or {}).get("reply_sign") or extra.get("reply_sign")
+    return str(sign) if sign else None
 
 
 async def process(runtime: Runtime, outbox_id: int, config: DispatchConfig) -> str | None:
@@ -175,6 +186,11 @@ async def process(runtime: Runtime, outbox_id: int, config: DispatchConfig) -> s
             return await finish(runtime, job, S.published, confirmed=True)
         if verdict.verdict == "missing":
             return await finish(runtime, job, S.failed, error=MISSING)
+        if verdict.verdict == "rejected":
+            return await finish(runtime, job, S.failed, error=MODERATION_REJECTED)
+        if verdict.verdict == "moderation":
+            # Our text is on WB, under moderation: never send it again, look again later.
+            return await finish(runtime, job, S.sent, retry_in=MODERATION_RECHECK_S)
         if confirming:
             return await _unconfirmed(runtime, job, config)
         if verdict.verdict == "other_answer" and not (job.kind == "edit" and verdict.editable):
@@ -241,6 +257,10 @@ async def _send(runtime: Runtime, client: WBClient, job: Job, config: DispatchCo
     if verdict is not None and verdict.verdict == "missing":
         # WB answers 204 even for an id it does not know: the answer went nowhere.
         return await finish(runtime, job, S.failed, error=MISSING)
+    if verdict is not None and verdict.verdict == "rejected":
+        return await finish(runtime, job, S.failed, error=MODERATION_REJECTED)
+    if verdict is not None and verdict.verdict == "moderation":
+        return await finish(runtime, job, S.sent, retry_in=MODERATION_RECHECK_S)
     return await finish(runtime, job, S.sent, retry_in=config.confirm_recheck_s)
 
 
@@ -367,6 +387,12 @@ def _mark_item(item: Interaction, state: OutboxState, error: str | None, now: da
     extra["reply_state"] = state.value
     if state is S.failed:
         extra["reply_error"] = error
+    if state is S.failed and error == MODERATION_REJECTED:
+        # The buyer sees no answer: the item waits in «Без ответа» again, with the reason.
+        item.status = "open"
+        item.needs_response = True
+        item.unread = True
+        extra.pop("reply_pending_until", None)
     elif state is S.published:
         extra.pop("reply_error", None)
         extra["reply_published_at"] = now.isoformat()

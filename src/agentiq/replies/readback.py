@@ -11,7 +11,11 @@ from typing import Literal
 from agentiq.guardrails import normalise
 from agentiq.marketplaces.wb import WBClient, WBNotFound
 
-Verdict = Literal["found", "absent", "other_answer", "missing"]
+# found: our answer is on WB (published); moderation: it is there, WB still moderates it;
+# rejected: WB's moderation refused it (the buyer sees no answer).
+Verdict = Literal["found", "moderation", "rejected", "absent", "other_answer", "missing"]
+# Feedback `answer.state` values (REFERENCE §3.9) that are not (yet) a published answer.
+MODERATION_STATES = {"reviewRequired": "moderation", "rejected": "rejected"}
 # WB and we disagree about clocks; look for our chat message a little before we approved it.
 CHAT_LOOKBACK = timedelta(minutes=10)
 
@@ -46,6 +50,8 @@ async def _read_back(
         if answer is None or not answer.text:
             return Readback("absent")
         verdict: Verdict = "found" if same_text(answer.text, text) else "other_answer"
+        if verdict == "found" and answer.state in MODERATION_STATES:
+            verdict = "moderation" if answer.state == "reviewRequired" else "rejected"
         return Readback(verdict, bool(answer.editable), answer.text)
     if channel == "question":
         question = await client.get_question(external_id)

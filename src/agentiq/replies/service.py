@@ -202,7 +202,9 @@ def _mark_responded(
     now = utcnow()
     item.status = Status.responded.value
     item.needs_response = False
-    if item.first_response_at is None:
+    # An edit replaces an answer that already exists (ours, or one given in the WB cabinet):
+    # it is not the first response, whatever the clock says.
+    if item.first_response_at is None and row.kind != "edit":
         item.first_response_at = now
     extra = dict(item.extra_data or {})
     extra["reply_pending_until"] = (now + timedelta(minutes=pending_minutes)).isoformat()

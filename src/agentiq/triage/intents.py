@@ -71,7 +71,7 @@ def classify_chat(text: Text, signals: list[str], *, raw_text: str) -> str:
         return rules.ORDER_PROBLEM
     if rules.SMELL in signals or rules.WRONG_SIZE in signals:
         return rules.COMPLAINT
-    thanks = has(rules.THANKS)
+    thanks = has(rules.THANKS) and not text.find(rules.AWAITING_ANSWER, respect_negation=False)
     if thanks and "?" not in raw_text and len(text.tokens) <= rules.THANKS_MAX_WORDS:
         return rules.THANKS
     if has(rules.DELIVERY):

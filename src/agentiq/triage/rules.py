@@ -491,5 +491,25 @@ CHAT_TOPIC_TERMS: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 
+# Words of a buyer who still waits for the seller: a turn with any of them is never
+# "just thanks" («Спасибо, жду ответа»). Matched without negation: «не ответили» waits too.
+AWAITING_ANSWER: Final[tuple[str, ...]] = (
+    "жд*",  # жду, ждём, ждать, ждууу
+    "re:(^| )ж д у( |$)",  # spaced letters
+    "ожида*",
+    "ответьте",
+    "ответите",
+    "не ответ*",
+    "не отвеч*",
+    "отпишит*",
+    "напишите",
+    "подскажите",
+    "скажите",
+    "сообщите",
+    "помогите",
+    "прошу",
+    "когда",
+)
+
 # A chat counts as "just thanks" only if it is this short: longer texts say something more.
 THANKS_MAX_WORDS: Final = 12

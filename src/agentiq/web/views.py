@@ -186,6 +186,7 @@ def item_view(detail: Any) -> dict[str, Any]:
         "last_reply_state": REPLY_STATES.get(
             str(last_reply.get("state", "")), last_reply.get("state")
         ),
+        **_wb_answer_notice(item, extra),
         "draft_text": draft.text if draft else last_draft.get("text"),
         "draft_model": draft.model if draft else last_draft.get("model"),
         "context_used": _context_words(context_used),
@@ -195,6 +196,29 @@ def item_view(detail: Any) -> dict[str, Any]:
         "events": [
             {"label": EVENT_KINDS.get(e.kind, "Событие"), "event": e} for e in detail.events
         ],
+    }
+
+
+def _wb_answer_notice(item: Any, extra: dict[str, Any]) -> dict[str, Any]:
+    """What the operator must know before sending: WB already shows an answer (a new reply
+    edits it, once) or WB's moderation rejected the last one."""
+    answer = extra.get("wb_answer")
+    answer = answer if isinstance(answer, dict) and answer.get("text") else None
+    rejected = answer is not None and answer.get("state") == "rejected"
+    if answer is None or item.channel == "chat":
+        notice = None
+    elif rejected:
+        notice = "WB отклонил ответ на модерации. Новый ответ заменит отклонённый."
+    elif answer.get("editable") is False:
+        notice = "В кабинете WB уже есть ответ, и WB больше не разрешает его изменить."
+    else:
+        notice = (
+            "В кабинете WB уже есть ответ. Отправка заменит его: WB разрешает изменить "
+            "ответ только один раз в течение 60 дней."
+        )
+    return {
+        "wb_answer": answer,
+        "wb_answer_notice": notice,
     }
 
 
