@@ -43,3 +43,25 @@ def test_confidence_in_words() -> None:
     assert confidence_words("order", 1.0) == "точно тот же заказ"
     assert confidence_words("probabilistic", 0.72) == "вероятно тот же покупатель, 72 %"
     assert "вероятная связь" in confidence_words("probabilistic", 0.9)
+
+
+def test_probable_link_needs_the_name_and_one_more_buyer_signal() -> None:
+    # Product and time alone: 0.65, but nothing says who wrote.
+    assert not decide(
+        "probabilistic", 0.65, signals=["same_product_in_window", "close_in_time"]
+    ).in_action_ui
+    # The name alone is never enough, even at 0.75.
+    only_name = ["same_product_in_window", "close_in_time", "same_buyer_name"]
+    assert decide("probabilistic", 0.75, signals=only_name).action_mode == "analytics_only"
+    # Problem and size without the name: not the same buyer either.
+    no_name = ["same_product_in_window", "close_in_time", "same_problem", "extra"]
+    assert decide("probabilistic", 0.90, signals=no_name).action_mode == "analytics_only"
+    # The name plus the same problem (or the same size / order number): a hint, never auto.
+    for more in ("same_problem", "extra"):
+        shown = decide(
+            "probabilistic", 0.75, signals=["same_product_in_window", "same_buyer_name", more]
+        )
+        assert shown.action_mode == "assist_only" and not shown.auto_allowed
+    # ...but still not below the medium threshold.
+    low = ["same_product_in_window", "same_buyer_name", "extra"]
+    assert decide("probabilistic", 0.60, signals=low).action_mode == "analytics_only"

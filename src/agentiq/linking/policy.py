@@ -8,6 +8,7 @@ a weak probabilistic link stays out of the action UI (analytics only).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,8 +16,17 @@ from agentiq.linking.scoring import HIGH, MEDIUM
 
 ActionMode = Literal["current", "auto_allowed", "assist_only", "analytics_only"]
 # Where a link's evidence comes from.
-Basis = Literal["current", "order", "customer_legacy", "product", "confirmed", "probabilistic"]
+Basis = Literal[
+    "current", "order", "customer_legacy", "product", "confirmed", "probabilistic", "thin_evidence"
+]
 DETERMINISTIC: frozenset[str] = frozenset({"order"})
+# What a probable link must show about the buyer to reach the operator: the same name (never
+# enough by itself, plan §12.1) and one more thing about the purchase — the same problem or
+# the same size / order number. Product and time alone say nothing about who wrote.
+# Measured on the emulator's tuning seeds (python -m agentiq.linking.evaluate): at ≥ 0.65
+# precision rose from 2 % to ~43 % while keeping about half of the true links.
+NAME_SIGNAL = "same_buyer_name"
+PURCHASE_SIGNALS: frozenset[str] = frozenset({"same_problem", "extra"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +71,18 @@ RULES: tuple[PolicyRule, ...] = (
         "analytics_only",
         "слабая вероятная связь: только для аналитики, в работе не показывается",
     ),
+    PolicyRule(
+        "thin_evidence",
+        0.0,
+        "analytics_only",
+        "совпали только товар и время или одно имя — этого мало, чтобы считать покупателя тем же",
+    ),
 )
+
+
+def has_buyer_evidence(signals: Sequence[str]) -> bool:
+    names = set(signals)
+    return NAME_SIGNAL in names and bool(names & PURCHASE_SIGNALS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +99,10 @@ class Decision:
         return self.action_mode != "analytics_only"
 
 
-def decide(basis: str, confidence: float) -> Decision:
+def decide(basis: str, confidence: float, *, signals: Sequence[str] | None = None) -> Decision:
+    """The rule for a link; `signals` (names) lets a probable link be judged on its evidence."""
+    if basis == "probabilistic" and signals is not None and not has_buyer_evidence(signals):
+        basis = "thin_evidence"
     for rule in RULES:
         if rule.basis == basis and confidence >= rule.min_confidence:
             if rule.action_mode == "auto_allowed" and basis not in DETERMINISTIC:

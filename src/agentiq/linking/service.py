@@ -273,7 +273,8 @@ async def buyer_links(
         basis = str(reasoning.get("basis") or "probabilistic")
         if row.verdict == "confirmed" and basis == "probabilistic":
             basis = "confirmed"
-        decision = decide(basis, row.confidence)
+        signals = list(reasoning.get("signals") or [])
+        decision = decide(basis, row.confidence, signals=[str(s.get("name")) for s in signals])
         if not include_weak and not decision.in_action_ui:
             continue
         other = row.candidate_id if row.interaction_id == interaction_id else row.interaction_id
@@ -284,7 +285,7 @@ async def buyer_links(
                 level=row.level,
                 basis=basis,
                 confidence=row.confidence,
-                signals=list(reasoning.get("signals") or []),
+                signals=signals,
                 verdict=row.verdict,
                 decision=decision,
             )
@@ -454,14 +455,15 @@ async def judge_link(
     basis = str(reasoning.get("basis") or "probabilistic")
     if verdict == "confirmed" and basis == "probabilistic":
         basis = "confirmed"
-    decision = decide(basis, link.confidence)
+    signal_rows = list(reasoning.get("signals") or [])
+    decision = decide(basis, link.confidence, signals=[str(s.get("name")) for s in signal_rows])
     return Link(
         link.id,
         link.candidate_id,
         link.level,
         basis,
         link.confidence,
-        list(reasoning.get("signals") or []),
+        signal_rows,
         link.verdict,
         decision,
     ).out()
