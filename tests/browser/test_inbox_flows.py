@@ -84,7 +84,9 @@ def test_sign_out_and_back_in(page: Any, live_server: LiveServer) -> None:
     shot(page, "05_login_error")
     page.fill("#password", "password-123")
     page.click("button[type=submit]")
-    page.wait_for_url("**/inbox")
+    # Главная is the entry point after sign-in (issue 13); the inbox is one click away.
+    page.wait_for_url("**/home")
+    page.goto("/inbox")
     assert row_count(page) > 0
 
 
