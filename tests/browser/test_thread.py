@@ -41,7 +41,10 @@ def test_thread_template_and_confirm(page: Any, live_server: LiveServer) -> None
     review_id = step["interaction_id"]
     if not step["last_reply_text"]:
         # Give the review a reply the chat can reuse: the seller's own AI draft of it.
-        drafted = page.request.post(f"/api/interactions/{review_id}/ai-draft")
+        csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "agentiq_csrf")
+        drafted = page.request.post(
+            f"/api/interactions/{review_id}/ai-draft", headers={"x-csrf-token": csrf}
+        )
         assert drafted.ok, drafted.text()
     before = _precision(page)
 
