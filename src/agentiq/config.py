@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     # Everything else a seller types must be https on a public address.
     llm_allowed_hosts: str = ""
 
+    # Ops alerts: where a seller's Telegram bot is called (the operator's choice, trusted), and
+    # hosts a seller's alert webhook may use although plain http or private (like the LLM's).
+    telegram_api_base: str = "https://api.telegram.org"
+    alerts_webhook_allowed_hosts: str = ""
+    alerts_interval_s: int = Field(default=60, ge=5)
+
     scheduler_enabled: bool = True
     sync_interval_s: int = Field(default=120, ge=5)
     sla_sweep_interval_s: int = Field(default=300, ge=10)
@@ -153,6 +159,14 @@ class Settings(BaseSettings):
     def llm_allowed_host_set(self) -> frozenset[str]:
         return frozenset(
             h.strip().lower().rstrip(".") for h in self.llm_allowed_hosts.split(",") if h.strip()
+        )
+
+    @property
+    def alerts_webhook_allowed_host_set(self) -> frozenset[str]:
+        return frozenset(
+            h.strip().lower().rstrip(".")
+            for h in self.alerts_webhook_allowed_hosts.split(",")
+            if h.strip()
         )
 
     @property

@@ -75,3 +75,69 @@ async def test_home_checklist_ticks_itself_and_analytics_renders(
     assert bad.status_code == 200 and "ГГГГ-ММ-ДД" in bad.text
 
     assert (await client.get("/")).headers["location"] == "/home"
+
+
+async def test_alert_feed_badge_and_settings_pages(app: Any, client: httpx.AsyncClient) -> None:
+    from agentiq.analytics.alerts import Situation, apply
+
+    ids = await register(client, "owner@example.com")
+    runtime = app.state.runtime
+    async with unit_of_work(runtime.sessionmaker) as s:
+        await apply(
+            s,
+            ids["seller_id"],
+            [
+                Situation(
+                    "sla_overdue",
+                    "sla_overdue",
+                    "critical",
+                    "Просрочено сообщений: 4",
+                    "Срок ответа уже прошёл.",
+                    "Ответьте на просроченные.",
+                    "/inbox",
+                )
+            ],
+        )
+    page = await client.get("/home")
+    assert 'class="nav-badge"' in page.text and "Просрочено сообщений: 4" in page.text
+    feed = await client.get("/alerts")
+    assert "Просрочено сообщений: 4" in feed.text and "Принять в работу" in feed.text
+    alert_id = int(feed.text.split('id="alert-')[1].split('"')[0])
+    r = await client.post(f"/alerts/{alert_id}/acknowledge", data={"csrf_token": "x"})
+    assert r.status_code == 303
+    feed = await client.get("/alerts")
+    assert "Принято в работу" in feed.text and 'class="nav-badge"' not in feed.text
+
+    settings_page = await client.get("/settings/alerts")
+    assert settings_page.status_code == 200 and "Когда оповещать" in settings_page.text
+    form = {
+        name: "1"
+        for name in (
+            "overdue_items",
+            "due_soon_items",
+            "manual_rate_min_replies",
+            "stale_sync_minutes",
+            "sync_error_window_runs",
+            "rate_limited_runs",
+            "zero_fetched_runs",
+            "llm_failures_per_hour",
+        )
+    }
+    form |= {
+        "manual_rate_rise_points": "10",
+        "sync_error_rate": "0.5",
+        "sync_error_window_runs": "5",
+        "stale_sync_minutes": "30",
+        "zero_fetched_runs": "10",
+    }
+    bad = await client.post(
+        "/settings/alerts", data={**form, "webhook_url": "http://192.168.0.1/x"}
+    )
+    assert bad.status_code == 422 and "внутренней сети" in bad.text
+    bad = await client.post("/settings/alerts", data={**form, "overdue_items": "много"})
+    assert bad.status_code == 422 and "допустимых пределах" in bad.text
+    ok = await client.post("/settings/alerts", data=form)
+    assert ok.status_code == 303
+    assert (await client.get("/api/settings/alerts")).json()["thresholds"][
+        "stale_sync_minutes"
+    ] == 30

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel
@@ -102,3 +102,27 @@ class Communication(BaseModel):
     top_complaints: list[Complaint]
     top_complaints_source: str | None
     money: MoneyEstimate
+
+
+class AlertOut(BaseModel):
+    id: int
+    kind: str
+    severity: str
+    status: str
+    title: str
+    detail: str
+    action: str
+    link: str
+    figures: dict[str, object]
+    first_seen_at: datetime
+    last_seen_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    delivery_state: str
+
+    model_config = {"from_attributes": True}
+
+
+class AlertFeed(BaseModel):
+    open: list[AlertOut]
+    history: list[AlertOut]

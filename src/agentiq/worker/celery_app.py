@@ -63,6 +63,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         ("reply-dispatch", "agentiq.dispatch_replies"): DISPATCH_INTERVAL_S,
         ("auto-answer", "agentiq.auto_answer"): AUTO_ANSWER_INTERVAL_S,
         ("escalation-sweep", "agentiq.escalation_sweep"): float(settings.sla_sweep_interval_s),
+        ("ops-alerts", "agentiq.ops_alerts"): float(settings.alerts_interval_s),
     }
     return {
         name: {"task": task, "schedule": period, "options": {"expires": period}}
@@ -269,6 +270,14 @@ def _register_tasks(app: Celery) -> None:
         from agentiq.replies.tasks import run_auto_answers_all
 
         return int(run(run_auto_answers_all))
+
+    @app.task(name="agentiq.ops_alerts")
+    def ops_alerts_task() -> int:
+        """Alert rows are one per (seller, situation) by a unique index, and delivery is
+        claimed by a conditional UPDATE: an overlapping run neither duplicates nor resends."""
+        from agentiq.analytics.tasks import run_alerts_all
+
+        return int(run(run_alerts_all))
 
 
 def __getattr__(name: str) -> Any:

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from agentiq.analytics.tasks import run_alerts_all
 from agentiq.ingestion.tasks import cancel_background, run_sync_all
 from agentiq.linking.tasks import run_escalation_sweep
 from agentiq.replies.tasks import dispatch_due, run_auto_answers_all
@@ -72,6 +73,10 @@ async def start(app: Any, runtime: Runtime) -> None:
                 "escalations",
             ),
             name="escalation-sweep",
+        ),
+        asyncio.create_task(
+            every(settings.alerts_interval_s, lambda: run_alerts_all(runtime), "ops-alerts"),
+            name="ops-alerts",
         ),
     ]
     runtime.scheduler_tasks = tasks

@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from agentiq.web.routes import (
     ai_settings_pages,
+    alerts_pages,
     analytics_pages,
     appeals_pages,
     auth_pages,
@@ -30,6 +31,7 @@ for area in (
     inbox_pages,
     analytics_pages,
     appeals_pages,
+    alerts_pages,
 ):
     router.include_router(area.router)
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from agentiq.analytics.alerts import AlertRepository
 from agentiq.deps import CurrentPrincipal, DbSession, Principal
 from agentiq.tenancy.service import sellers_for_user
 
@@ -29,6 +30,7 @@ async def shell_context(
         "current_seller": current,
         "is_owner": principal.access.is_owner,
         "path": request.url.path,
+        "open_alerts": await AlertRepository(db, principal.seller_id).open_count(),
     }
 
 
