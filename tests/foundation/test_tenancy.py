@@ -20,6 +20,7 @@ from agentiq.models import (
     LinkCandidate,
     MarketplaceConnection,
     Membership,
+    OpsAlert,
     ReviewCause,
     User,
 )
@@ -92,9 +93,16 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
             state="chat_opened",
             deadline_at=utcnow(),
         )
-        session.add_all([link, escalation])
+        alert = OpsAlert(
+            seller_id=ids["seller_id"],
+            kind="dispatch_failed",
+            key="dispatch_failed",
+            severity="critical",
+            title=MARKER,
+        )
+        session.add_all([link, escalation, alert])
         await session.flush()
-        link_id, escalation_id = link.id, escalation.id
+        link_id, escalation_id, alert_id = link.id, escalation.id, alert.id
         await session.commit()
         operator = await session.scalar(select(User).where(User.email == "operator-a@example.com"))
         assert operator is not None
@@ -114,9 +122,11 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
         "appeal_id": appeal_id,
         "link_id": link_id,
         "escalation_id": escalation_id,
+        "alert_id": alert_id,
         "nm_id": 777001,
         # Not an object but a verb in the path (/inbox/{id}/{action}): any valid one will do.
         "action": "close",
+        "verdict": "confirm",
     }
 
 
