@@ -235,3 +235,59 @@ def test_bulk_close_all_matching_asks_and_can_be_undone(page: Any, live_server: 
     page.wait_for_selector(".inbox-row")
     assert sorted(row_ids(page)) == sorted(str(i) for i in ids)
     shot(page, "day_12_bulk_undone")
+
+
+def test_cabinet_check_shows_progress(page: Any, live_server: LiveServer) -> None:
+    """«Проверить подключение» says it is working while WB is slow, then shows the result."""
+    from agentiq.emulator.embedded import demo_seller_for
+    from agentiq.emulator.faults import FaultConfig
+
+    seller_id, _ = register(page)
+    page.click("#skip-demo")  # a demo cabinet, served by the built-in WB emulator
+    page.wait_for_url("**/inbox**")
+    found = demo_seller_for(live_server.runtime, seller_id)
+    if found is None:
+        pytest.skip("the embedded emulator is not running in this build")
+    emulator, emulated = found
+    emulator.set_faults(emulated.seller_id, FaultConfig(latency_ms=2500))
+    try:
+        page.goto("/settings/connections")
+        button = page.locator(".check-form button").first
+        progress = page.locator(".check-progress").first
+        assert not progress.is_visible()
+        button.click()
+        progress.wait_for(state="visible")
+        assert button.is_disabled()
+        shot(page, "day_13_cabinet_check_progress")
+        page.wait_for_selector("text=Проверка выполнена")
+        assert not page.locator(".check-progress").first.is_visible()
+        shot(page, "day_14_cabinet_check_done")
+    finally:
+        emulator.set_faults(emulated.seller_id, FaultConfig())
+
+
+def test_cabinet_token_lacking_access_asks_and_can_be_replaced(
+    page: Any, live_server: LiveServer
+) -> None:
+    from tests.web.test_seller_day import wb_token
+
+    register(page)
+    page.goto("/settings/connections")
+    chat_only = wb_token(sid="browser-wb-1", bits=1 << 9)
+    page.fill("#cab-name", "Основной")
+    page.fill("#cab-token", chat_only)
+    page.click("#add-cabinet button[type=submit]")
+    page.wait_for_selector("#access-decision")
+    assert "«Отзывы и вопросы»" in page.inner_text("#add-cabinet")
+    assert page.locator(".cabinet").count() == 0
+    shot(page, "day_15_cabinet_access_decision")
+    page.check("#accept-missing-access")
+    page.fill("#cab-name", "Основной")
+    page.fill("#cab-token", chat_only)
+    page.click("#add-cabinet button[type=submit]")
+    page.wait_for_selector(".cabinet")
+    page.click(".replace-token summary")
+    page.locator(".replace-token textarea").fill(wb_token(sid="browser-wb-1"))
+    shot(page, "day_16_cabinet_replace_token")
+    page.click(".replace-token button[type=submit]")
+    page.wait_for_selector("#token-replaced")

@@ -4,6 +4,7 @@ the item it guards and failed on the code before the fix."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 
@@ -243,3 +244,112 @@ async def test_bulk_close_undo_over_the_json_api(app: object) -> None:
     token = result.json()["undo"]
     undone = await client.post("/api/interactions/bulk/undo", json={"undo": token})
     assert undone.status_code == 200 and undone.json()["ids"] == sorted(ids[:3])
+
+
+def wb_token(*, sid: str, bits: int = (1 << 7) | (1 << 9), read_only: bool = False) -> str:
+    """A WB-shaped token for a given WB seller (sid), signed with a test key."""
+    import time
+    import uuid
+
+    import jwt
+
+    if read_only:
+        bits |= 1 << 30
+    payload = {
+        "acc": 3,
+        "s": bits,
+        "sid": sid,
+        "id": str(uuid.uuid4()),
+        "exp": int(time.time()) + 90 * 86400,
+    }
+    return jwt.encode(payload, "not-a-wb-key-" + "k" * 32, algorithm="HS256")
+
+
+async def _cabinets(app: object, seller_id: int) -> list[Any]:
+    from sqlalchemy import select
+
+    from agentiq.models import MarketplaceConnection
+
+    runtime = app.state.runtime  # type: ignore[attr-defined]
+    async with runtime.sessionmaker() as session:
+        rows = await session.scalars(
+            select(MarketplaceConnection).where(MarketplaceConnection.seller_id == seller_id)
+        )
+        return list(rows)
+
+
+async def test_cabinet_token_lacking_access_is_not_saved_silently(app: object) -> None:
+    client = await _client(app, "access@example.ru")
+    seller_id = await seller_id_of(client)
+    chat_only = wb_token(sid="wb-1", bits=1 << 9)
+    refused = await client.post("/settings/connections", data=form(name="Магазин", token=chat_only))
+    assert refused.status_code == 422
+    assert "«Отзывы и вопросы»" in refused.text and 'id="access-decision"' in refused.text
+    assert chat_only not in refused.text  # the token is never echoed back
+    assert await _cabinets(app, seller_id) == []
+    read_only = wb_token(sid="wb-1", read_only=True)
+    refused = await client.post("/settings/connections", data=form(name="М", token=read_only))
+    assert refused.status_code == 422 and "только для чтения" in refused.text
+    assert await _cabinets(app, seller_id) == []
+    # The seller decides: connect it anyway.
+    accepted = await client.post(
+        "/settings/connections",
+        data=form(name="Магазин", token=chat_only, accept_missing_access="true"),
+    )
+    assert accepted.status_code == 303
+    assert [c.name for c in await _cabinets(app, seller_id)] == ["Магазин"]
+    # The same decision over the JSON API and on the onboarding page.
+    api = await client.post("/api/settings/cabinets", json={"name": "API", "token": chat_only})
+    assert api.status_code == 422 and api.json()["error"]["code"] == "token_lacks_access"
+    assert "«Отзывы и вопросы»" in api.json()["error"]["details"]["missing"][0]
+    onboarding = await client.post("/onboarding/connect", data=form(token=chat_only))
+    assert onboarding.status_code == 422 and 'id="access-decision"' in onboarding.text
+    full = await client.post(
+        "/api/settings/cabinets", json={"name": "Полный", "token": wb_token(sid="wb-2")}
+    )
+    assert full.status_code == 201
+
+
+async def test_cabinet_token_can_be_replaced(app: object) -> None:
+    client = await _client(app, "replace@example.ru")
+    seller_id = await seller_id_of(client)
+    old = wb_token(sid="wb-7", bits=1 << 7)
+    await client.post("/settings/connections", data=form(name="Основной", token=old))
+    [cabinet] = await _cabinets(app, seller_id)
+    page = await client.get("/settings/connections")
+    assert (
+        "Заменить токен" in page.text
+        and f'action="/settings/connections/{cabinet.id}/token"' in page.text
+    )
+    new = wb_token(sid="wb-7")
+    done = await client.post(f"/settings/connections/{cabinet.id}/token", data=form(token=new))
+    assert done.status_code == 303 and f"replaced={cabinet.id}" in done.headers["location"]
+    [after] = await _cabinets(app, seller_id)
+    runtime = app.state.runtime  # type: ignore[attr-defined]
+    assert runtime.secrets.decrypt(after.token_encrypted) == new
+    shown = await client.get(done.headers["location"])
+    assert 'id="token-replaced"' in shown.text and new not in shown.text
+    assert "Нет доступа к чатам" not in shown.text  # the new token has chat, the old had not
+    # A token of another WB cabinet is refused; the stored token stays.
+    other = await client.post(
+        f"/settings/connections/{cabinet.id}/token", data=form(token=wb_token(sid="wb-8"))
+    )
+    assert other.status_code == 422 and "другого кабинета WB" in other.text
+    # A token without reviews access asks for the seller's decision first.
+    weak = wb_token(sid="wb-7", bits=1 << 9)
+    asked = await client.post(f"/settings/connections/{cabinet.id}/token", data=form(token=weak))
+    assert asked.status_code == 422 and "accept_missing_access" in asked.text
+    assert weak not in asked.text
+    [still] = await _cabinets(app, seller_id)
+    assert runtime.secrets.decrypt(still.token_encrypted) == new
+    api = await client.put(
+        f"/api/settings/cabinets/{cabinet.id}/token",
+        json={"token": weak, "accept_missing_access": True},
+    )
+    assert api.status_code == 200 and "token" not in api.json()
+    # Another seller's cabinet is 404.
+    stranger = await _client(app, "replace-stranger@example.ru")
+    foreign = await stranger.post(
+        f"/settings/connections/{cabinet.id}/token", data=form(token=wb_token(sid="wb-7"))
+    )
+    assert foreign.status_code == 404

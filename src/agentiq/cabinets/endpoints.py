@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from agentiq.cabinets import check, service
 from agentiq.cabinets.repository import CabinetRepository
-from agentiq.cabinets.schemas import CabinetCreate, CabinetOut, CabinetRename
+from agentiq.cabinets.schemas import CabinetCreate, CabinetOut, CabinetRename, CabinetTokenIn
 from agentiq.deps import CurrentPrincipal, DbSession, OwnerPrincipal, RuntimeDep
 
 router = APIRouter(prefix="/api/settings/cabinets", tags=["cabinets"])
@@ -29,6 +29,27 @@ async def add_cabinet(
         name=body.name,
         token=body.token,
         is_sandbox=body.is_sandbox,
+        accept_missing_access=body.accept_missing_access,
+    )
+    return CabinetOut.model_validate(cabinet)
+
+
+@router.put("/{cabinet_id}/token", response_model=CabinetOut)
+async def replace_token(
+    cabinet_id: int,
+    body: CabinetTokenIn,
+    principal: OwnerPrincipal,
+    db: DbSession,
+    runtime: RuntimeDep,
+) -> CabinetOut:
+    """A new token for the same WB cabinet; the old one is forgotten."""
+    cabinet = await service.replace_token(
+        db,
+        runtime.secrets,
+        principal.seller_id,
+        cabinet_id,
+        body.token,
+        accept_missing_access=body.accept_missing_access,
     )
     return CabinetOut.model_validate(cabinet)
 

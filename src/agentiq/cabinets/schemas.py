@@ -10,6 +10,13 @@ class CabinetCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     token: str = Field(min_length=10, max_length=4000)
     is_sandbox: bool = False
+    # A token without «Отзывы и вопросы» (or read-only) is refused unless the seller says so.
+    accept_missing_access: bool = False
+
+
+class CabinetTokenIn(BaseModel):
+    token: str = Field(min_length=10, max_length=4000)
+    accept_missing_access: bool = False
 
 
 class CabinetRename(BaseModel):

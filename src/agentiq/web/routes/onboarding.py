@@ -33,16 +33,23 @@ async def connect(
     runtime: RuntimeDep,
     token: Annotated[str, Form(max_length=4000)] = "",
     name: Annotated[str, Form(max_length=200)] = "Wildberries",
+    accept_missing_access: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
         cabinet = await cabinet_service.add_cabinet(
-            db, runtime.secrets, principal.seller_id, name=name or "Wildberries", token=token
+            db,
+            runtime.secrets,
+            principal.seller_id,
+            name=name or "Wildberries",
+            token=token,
+            accept_missing_access=accept_missing_access,
         )
     except ValidationFailed as exc:
         context = {
             **shell,
             "values": {"name": name},
             "errors": field_errors(exc),
+            "lacks_access": isinstance(exc, cabinet_service.TokenLacksAccess),
         }
         return render(request, "onboarding.html", context, status=422)
     await trigger_sync(db, runtime, principal.seller_id, cabinet.id)

@@ -48,6 +48,9 @@ async def _connections(
         # True / False after a check against WB, None when only the offline decode ran.
         "check_ok": {row.id: (row.token_check or {}).get("ok") for row in rows},
         "checked_id": request.query_params.get("checked"),
+        "replaced_id": request.query_params.get("replaced"),
+        "replace": None,
+        "lacks_access": False,
         "values": {},
         "errors": {},
         **(extra or {}),
@@ -70,13 +73,25 @@ async def add_connection(
     name: Annotated[str, Form(max_length=200)] = "",
     token: Annotated[str, Form(max_length=4000)] = "",
     is_sandbox: Annotated[bool, Form()] = False,
+    accept_missing_access: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
         cabinet = await cabinet_service.add_cabinet(
-            db, runtime.secrets, principal.seller_id, name=name, token=token, is_sandbox=is_sandbox
+            db,
+            runtime.secrets,
+            principal.seller_id,
+            name=name,
+            token=token,
+            is_sandbox=is_sandbox,
+            accept_missing_access=accept_missing_access,
         )
     except ValidationFailed as exc:
-        extra = {"values": {"name": name, "is_sandbox": is_sandbox}, "errors": field_errors(exc)}
+        # The token is never put back into the page: the seller pastes it again.
+        extra = {
+            "values": {"name": name, "is_sandbox": is_sandbox},
+            "errors": field_errors(exc),
+            "lacks_access": isinstance(exc, cabinet_service.TokenLacksAccess),
+        }
         return await _connections(request, shell, db, extra, status=422)
     await trigger_sync(db, runtime, principal.seller_id, cabinet.id)
     return redirect(request, "/settings/connections")
@@ -106,6 +121,40 @@ async def rename_connection(
 ) -> Response:
     await cabinet_service.rename_cabinet(db, principal.seller_id, cabinet_id, name)
     return redirect(request, "/settings/connections")
+
+
+@router.post("/connections/{cabinet_id}/token")
+async def replace_token(
+    request: Request,
+    cabinet_id: int,
+    shell: Shell,
+    principal: OwnerPrincipal,
+    db: DbSession,
+    runtime: RuntimeDep,
+    token: Annotated[str, Form(max_length=4000)] = "",
+    accept_missing_access: Annotated[bool, Form()] = False,
+) -> Response:
+    """A new WB token for an existing cabinet (expired, revoked, or with more access)."""
+    try:
+        await cabinet_service.replace_token(
+            db,
+            runtime.secrets,
+            principal.seller_id,
+            cabinet_id,
+            token,
+            accept_missing_access=accept_missing_access,
+        )
+    except ValidationFailed as exc:
+        extra = {
+            "replace": {
+                "id": cabinet_id,
+                "errors": field_errors(exc),
+                "lacks_access": isinstance(exc, cabinet_service.TokenLacksAccess),
+            }
+        }
+        return await _connections(request, shell, db, extra, status=422)
+    await trigger_sync(db, runtime, principal.seller_id, cabinet_id)
+    return redirect(request, f"/settings/connections?replaced={cabinet_id}#cabinet-{cabinet_id}")
 
 
 @router.post("/connections/{cabinet_id}/remove")
