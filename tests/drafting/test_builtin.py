@@ -77,7 +77,7 @@ def test_name_used_only_when_real() -> None:
 
 
 def test_product_name_and_brand_are_used() -> None:
-    results = [draft_builtin(REVIEW, variant=v) for v in range(6)]
+    results = [draft_builtin(REVIEW, variant=v) for v in range(10)]
     assert sum("«Кроссовки беговые»" in r.text for r in results) >= 3
     assert any("Runner" in r.text for r in results)
     assert "карточка товара" in results[0].context_used

@@ -189,7 +189,7 @@ async def test_failures_fall_back_to_builtin(
     assert result.fallback_reason == reason
     assert result.model == "builtin"
     assert "Анна" in result.text
-    assert result.warnings == []
+    assert [v.category for v in result.warnings] == ["llm_failed"]
 
 
 async def test_timeout_falls_back_to_builtin(fake_openai: FakeOpenAI) -> None:

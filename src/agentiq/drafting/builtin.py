@@ -15,9 +15,10 @@ import re
 import time
 from collections.abc import Sequence
 
-from agentiq.drafting import blocks
+from agentiq.drafting import blocks, facts
 from agentiq.drafting.context import DraftContext, DraftResult, Intent, text_label
-from agentiq.guardrails import check, fold, has_blocking
+from agentiq.guardrails import Violation, check, fold, has_blocking
+from agentiq.guardrails.engine import sentences
 
 BUILTIN_MODEL = "builtin"
 BUILTIN_VERSION = "builtin-1"
@@ -34,17 +35,18 @@ def draft_builtin(ctx: DraftContext, *, variant: int = 0) -> DraftResult:
     best: tuple[tuple[int, int], str, list] | None = None
     for attempt in range(_ATTEMPTS):
         rng = random.Random(_seed(ctx, variant, attempt))
-        text = compose(ctx, rng)
-        violations = check(
+        composer = Composer(ctx, rng)
+        text = composer.compose()
+        violations = composer.notes + check(
             text,
             ctx.channel,
             recent_public_answers=ctx.recent_answers,
             avoid_topics=ctx.settings.avoid_topics,
         )
-        score = (int(has_blocking(violations)), len(violations))
+        score = (int(has_blocking(violations)), len(violations) - len(composer.notes))
         if best is None or score < best[0]:
             best = (score, text, violations)
-        if not violations:
+        if len(violations) == len(composer.notes):
             break
     assert best is not None
     _, text, violations = best
@@ -61,107 +63,180 @@ def draft_builtin(ctx: DraftContext, *, variant: int = 0) -> DraftResult:
     )
 
 
-def compose(ctx: DraftContext, rng: random.Random) -> str:
-    """One answer for `ctx` with blocks chosen by `rng` (no guardrail pass)."""
-    if ctx.channel == "review":
-        parts = _review(ctx, rng)
-    elif ctx.channel == "question":
-        parts = _question(ctx, rng)
-    else:
-        parts = _chat(ctx, rng)
-    body = " ".join(p for p in parts if p)
-    signature = _signature(ctx, rng)
-    text = render(body, ctx)
-    if signature:
-        text = f"{text}\n\n{render(signature, ctx)}"
-    return text
+class Composer:
+    """One answer for a context: blocks picked by `rng`, preferring sentences the seller has
+    not used in the product's recent answers; `notes` are what the operator should know."""
 
+    def __init__(self, ctx: DraftContext, rng: random.Random) -> None:
+        self.ctx = ctx
+        self.rng = rng
+        self.used = {words for answer in ctx.recent_answers for _, _, words in sentences(answer)}
+        self.notes: list[Violation] = []
 
-# -- channels -------------------------------------------------------------------------------
+    def pick(self, pool: Sequence[str], **fill: str) -> str:
+        options = [_fill(option, fill) for option in pool]
+        fresh = [option for option in options if not self._sentences(option) & self.used]
+        return self.rng.choice(fresh or options)
 
+    def _sentences(self, block: str) -> set[str]:
+        return {words for _, _, words in sentences(render(block, self.ctx))}
 
-def _review(ctx: DraftContext, rng: random.Random) -> list[str]:
-    rating = ctx.rating if ctx.rating is not None else 3
-    # Free text carries praise in a good review and criticism in a poor one; pros and cons
-    # fields, when WB gives them, say it outright.
-    from_text = _topics(ctx.text)
-    pros = _topics(ctx.pros) or (from_text if rating >= 4 else [])
-    cons = _topics(ctx.cons) or (from_text if rating <= 3 else [])
-    has_text = any(s.strip() for s in (ctx.text, ctx.pros, ctx.cons))
-    parts = [_greeting(ctx, rng)]
-    if rating >= 4:
-        thanks = blocks.THANKS_POSITIVE if has_text else blocks.THANKS_RATING_ONLY
-        parts.append(rng.choice(thanks))
-        if pros:
-            parts.append(rng.choice(blocks.PROS).replace("<pros>", _join(pros, blocks.PROS_WORDS)))
-        elif has_text:
-            parts.append(rng.choice(blocks.POSITIVE_EXTRA))
-        if cons:
-            parts.append(_cons_sentence(cons, rng))
-            parts.append(rng.choice(blocks.NEXT_STEP[_step_topic(cons)]))
-        parts.append(rng.choice(blocks.CLOSING_POSITIVE))
+    def compose(self) -> str:
+        ctx = self.ctx
+        if ctx.channel == "review":
+            parts = self._review()
+        elif ctx.channel == "question":
+            parts = self._question()
+        else:
+            parts = self._chat()
+        body = " ".join(p for p in parts if p)
+        signature = _signature(ctx, self.rng)
+        text = render(body, ctx)
+        if signature:
+            text = f"{text}\n\n{render(signature, ctx)}"
+        return text
+
+    # -- channels ---------------------------------------------------------------------------
+
+    def _review(self) -> list[str]:
+        ctx, pick = self.ctx, self.pick
+        rating = ctx.rating if ctx.rating is not None else 3
+        # Free text carries praise in a good review and criticism in a poor one; pros and
+        # cons fields, when WB gives them, say it outright.
+        from_text = _topics(ctx.text)
+        pros = _topics(ctx.pros) or (from_text if rating >= 4 else [])
+        cons = _topics(ctx.cons) or (from_text if rating <= 3 else [])
+        has_text = any(s.strip() for s in (ctx.text, ctx.pros, ctx.cons))
+        parts = [self._greeting()]
+        if rating >= 4:
+            parts.append(pick(blocks.THANKS_POSITIVE if has_text else blocks.THANKS_RATING_ONLY))
+            if pros:
+                parts.append(pick(blocks.PROS, pros=_join(pros, blocks.PROS_WORDS)))
+            elif has_text:
+                parts.append(pick(blocks.POSITIVE_EXTRA))
+            if cons:
+                parts.append(self._cons_sentence(cons))
+                parts.append(pick(blocks.NEXT_STEP[_step_topic(cons)]))
+            parts.append(pick(blocks.CLOSING_POSITIVE))
+            return parts
+        parts.append(pick(blocks.THANKS_MIXED if rating == 3 else blocks.APOLOGY))
+        if rating == 3 and pros:
+            parts.append(pick(blocks.PROS, pros=_join(pros, blocks.PROS_WORDS)))
+        parts.append(self._cons_sentence(cons))
+        parts.append(pick(blocks.NEXT_STEP[_step_topic(cons)]))
+        parts.append(pick(blocks.CLOSING_NEGATIVE))
         return parts
-    lead = blocks.THANKS_MIXED if rating == 3 else blocks.APOLOGY
-    parts.append(rng.choice(lead))
-    if rating == 3 and pros:
-        parts.append(rng.choice(blocks.PROS).replace("<pros>", _join(pros, blocks.PROS_WORDS)))
-    parts.append(_cons_sentence(cons, rng))
-    parts.append(rng.choice(blocks.NEXT_STEP[_step_topic(cons)]))
-    parts.append(rng.choice(blocks.CLOSING_NEGATIVE))
-    return parts
 
+    def _question(self) -> list[str]:
+        pick = self.pick
+        answer, answered = self._answer(self.ctx.text)
+        if not answered:  # another language and nothing to answer from: a person must
+            return [self._greeting(), answer]
+        return [
+            self._greeting(),
+            pick(blocks.QUESTION_THANKS),
+            answer,
+            pick(blocks.QUESTION_NEXT),
+            pick(blocks.QUESTION_CLOSING),
+        ]
 
-def _question(ctx: DraftContext, rng: random.Random) -> list[str]:
-    intent = ctx.intent or _guess_intent(fold(ctx.text))
-    return [
-        _greeting(ctx, rng),
-        rng.choice(blocks.QUESTION_THANKS),
-        rng.choice(blocks.QUESTION_ANSWER[intent]),
-        rng.choice(blocks.QUESTION_NEXT),
-        rng.choice(blocks.QUESTION_CLOSING),
-    ]
+    def _chat(self) -> list[str]:
+        ctx, pick = self.ctx, self.pick
+        message = _last_buyer_message(ctx)
+        folded = fold(message)
+        parts = [self._greeting()]
+        if _contains(folded, blocks.COMPLAINT_STEMS):
+            parts += [pick(blocks.CHAT_COMPLAINT), pick(blocks.CHAT_COMPLAINT_NEXT)]
+        elif _contains(folded, blocks.HUMAN_STEMS):
+            parts.append(pick(blocks.CHAT_HUMAN))
+        elif _contains(folded, blocks.QUESTION_MARKERS):
+            answer, answered = self._answer(message)
+            if not answered:
+                return [*parts, answer]
+            parts += [pick(blocks.CHAT_QUESTION_LEAD), answer]
+        elif _contains(folded, blocks.THANKS_STEMS):
+            parts.append(pick(blocks.CHAT_THANKS))
+            settings = ctx.settings
+            if settings.suggest_promo and settings.promo_code and _safe(settings.promo_code):
+                parts.append(pick(blocks.CHAT_PROMO))
+        else:
+            parts.append(pick(blocks.CHAT_GENERIC))
+        parts.append(pick(blocks.CHAT_CLOSING))
+        return parts
 
+    # -- pieces -----------------------------------------------------------------------------
 
-def _chat(ctx: DraftContext, rng: random.Random) -> list[str]:
-    message = _last_buyer_message(ctx)
-    folded = fold(message)
-    parts = [_greeting(ctx, rng)]
-    if _contains(folded, blocks.COMPLAINT_STEMS):
-        parts += [rng.choice(blocks.CHAT_COMPLAINT), rng.choice(blocks.CHAT_COMPLAINT_NEXT)]
-    elif _contains(folded, blocks.HUMAN_STEMS):
-        parts.append(rng.choice(blocks.CHAT_HUMAN))
-    elif _contains(folded, blocks.QUESTION_MARKERS):
-        intent: Intent = ctx.intent or "general"
+    def _answer(self, question: str) -> tuple[str, bool]:
+        """The substance of an answer to a pre-purchase question, and whether it answers.
+
+        From the card's fact when it has one; an honest «не указано» when the card lacks a
+        fact only it could give; for another language with nothing to answer from, a note
+        that the operator will answer (and a warning for the operator)."""
+        ctx, pick = self.ctx, self.pick
+        if _asks_for_contacts(question):
+            return pick(blocks.CONTACT_REDIRECT), True
+        lang = facts.language(question)
+        wanted = facts.topic(question)
+        fact = facts.find_fact(ctx.product_facts, wanted)
+        if fact is not None:
+            label = fact.label[:1].lower() + fact.label[1:]
+            answer = pick(blocks.FACT_ANSWER, label=label, value=fact.value)
+            if wanted == "size":
+                answer += " " + pick(blocks.FACT_SIZE_TIP)
+            return answer, True
+        if lang != "ru":
+            self._note(
+                f"Ответ нужен оператору: вопрос {_LANGUAGE_RU.get(lang, 'не на русском')}, "
+                "а в карточке товара нет сведений для ответа."
+            )
+            return pick(blocks.OPERATOR_WILL_ANSWER), False
+        if wanted in facts.CARD_TOPICS or (wanted == "size" and ctx.product_facts):
+            self._note(
+                "В карточке товара нет нужных сведений — проверьте ответ или дополните карточку."
+            )
+            return pick(blocks.MISSING_FACT, missing=facts.MISSING[wanted]), True
+        intent: Intent = _TOPIC_INTENT.get(wanted or "", ctx.intent or "general")
         if intent == "general":
-            intent = _guess_intent(folded)
-        answers = blocks.QUESTION_ANSWER[intent]
-        parts += [rng.choice(blocks.CHAT_QUESTION_LEAD), rng.choice(answers)]
-    elif _contains(folded, blocks.THANKS_STEMS):
-        parts.append(rng.choice(blocks.CHAT_THANKS))
-        settings = ctx.settings
-        if settings.suggest_promo and settings.promo_code and _safe(settings.promo_code):
-            parts.append(rng.choice(blocks.CHAT_PROMO))
-    else:
-        parts.append(rng.choice(blocks.CHAT_GENERIC))
-    parts.append(rng.choice(blocks.CHAT_CLOSING))
-    return parts
+            intent = _guess_intent(fold(question))
+        return pick(blocks.QUESTION_ANSWER[intent]), True
+
+    def _note(self, message: str) -> None:
+        self.notes.append(Violation("needs_operator", "warning", 0, 0, "", message))
+
+    def _greeting(self) -> str:
+        ctx = self.ctx
+        name = ctx.real_buyer_name
+        if ctx.settings.address == "ты":
+            return self.pick(blocks.GREETING_TY if name else blocks.GREETING_TY_ANON)
+        pool = blocks.GREETING_NAMED if name else blocks.GREETING_ANON
+        return self.pick(pool[ctx.settings.tone])
+
+    def _cons_sentence(self, cons: list[str]) -> str:
+        if not cons:
+            return self.pick(blocks.CONS_GENERIC)
+        return self.pick(blocks.CONS, cons=_join(cons, blocks.CONS_WORDS))
+
+
+_LANGUAGE_RU = {"en": "на английском", "kk": "на казахском"}
+_TOPIC_INTENT: dict[str, Intent] = {
+    "size": "size_fit",
+    "availability": "availability_delivery",
+    "delivery": "availability_delivery",
+}
+
+
+def _asks_for_contacts(text: str) -> bool:
+    """The buyer asks for a phone, a messenger, an e-mail or a site (the contacts rule)."""
+    return any(v.category == "contacts" for v in check(text[:2000], "chat"))
+
+
+def _fill(block: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        block = block.replace(f"<{key}>", value)
+    return block
 
 
 # -- pieces ---------------------------------------------------------------------------------
-
-
-def _greeting(ctx: DraftContext, rng: random.Random) -> str:
-    name = ctx.real_buyer_name
-    if ctx.settings.address == "ты":
-        return rng.choice(blocks.GREETING_TY if name else blocks.GREETING_TY_ANON)
-    pool = blocks.GREETING_NAMED if name else blocks.GREETING_ANON
-    return rng.choice(pool[ctx.settings.tone])
-
-
-def _cons_sentence(cons: list[str], rng: random.Random) -> str:
-    if not cons:
-        return rng.choice(blocks.CONS_GENERIC)
-    return rng.choice(blocks.CONS).replace("<cons>", _join(cons, blocks.CONS_WORDS))
 
 
 def _step_topic(cons: Sequence[str]) -> str:

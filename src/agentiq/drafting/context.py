@@ -6,12 +6,12 @@ read it, so they stay free of models and sessions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from agentiq.drafting.names import person_first_name
 from agentiq.guardrails.violations import Channel, Violation
 
 Intent = Literal[
@@ -61,7 +61,6 @@ _PLACEHOLDER_NAMES = frozenset(
         "null",
     }
 )
-_NAME_RE = re.compile(r"^[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё'-]{1,29}$")
 
 
 @dataclass(frozen=True)
@@ -150,13 +149,15 @@ class DraftResult:
 
 
 def real_name(name: str | None) -> str | None:
-    """The buyer's first name if WB gave a real one, else None (placeholders, junk, digits)."""
-    if not name:
+    """The buyer's first name if WB gave a person's name, else None (placeholders, brands,
+    handles, words like «Бот»): see `drafting/names.py`."""
+    if not name or first_word(name).lower().replace("ё", "е") in _PLACEHOLDER_NAMES:
         return None
-    first = name.strip().split()[0] if name.strip() else ""
-    if not _NAME_RE.match(first) or first.lower().replace("ё", "е") in _PLACEHOLDER_NAMES:
-        return None
-    return first[0].upper() + first[1:].lower()
+    return person_first_name(name)
+
+
+def first_word(name: str) -> str:
+    return name.strip().split()[0] if name.strip() else ""
 
 
 def plural_ru(count: int, one: str, few: str, many: str) -> str:

@@ -13,7 +13,7 @@ from agentiq.drafting.context import DraftContext, DraftResult, available_contex
 from agentiq.drafting.llm import LLMConfig, LLMError, complete
 from agentiq.drafting.prompts import PROMPT_VERSION, build_messages
 from agentiq.drafting.thread import with_thread
-from agentiq.guardrails import check, has_blocking
+from agentiq.guardrails import Violation, check, has_blocking, label_ru
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,10 @@ async def generate_draft(
         log.warning(
             "LLM draft failed (%s: %s), using the built-in drafter", error.code, error.reason
         )
-        return _fallback(ctx, variant, f"{error.code}:{error.reason}", started)
+        notice = Violation(
+            "llm_failed", "warning", 0, 0, "", llm_failure_ru(error.code, error.reason)
+        )
+        return _fallback(ctx, variant, f"{error.code}:{error.reason}", started, notice)
 
     text = clean_llm_text(completion.text)
     violations = check(
@@ -58,9 +61,11 @@ async def generate_draft(
         avoid_topics=ctx.settings.avoid_topics,
     )
     if has_blocking(violations):
-        categories = sorted({v.category for v in violations if v.blocking})
+        blocked = [v for v in violations if v.blocking]
+        categories = sorted({v.category for v in blocked})
         log.info("LLM draft blocked by guardrails (%s), using the built-in drafter", categories)
-        return _fallback(ctx, variant, "guardrails:" + ",".join(categories), started)
+        notice = Violation("llm_replaced", "warning", 0, 0, "", replaced_ru(blocked))
+        return _fallback(ctx, variant, "guardrails:" + ",".join(categories), started, notice)
 
     return DraftResult(
         text=text,
@@ -75,7 +80,47 @@ async def generate_draft(
     )
 
 
-def _fallback(ctx: DraftContext, variant: int, reason: str, started: float) -> DraftResult:
+def _fallback(
+    ctx: DraftContext, variant: int, reason: str, started: float, notice: Violation
+) -> DraftResult:
+    """The built-in draft, with the reason the model's draft is not shown as its first line."""
     result = with_thread(ctx, draft_builtin(ctx, variant=variant), variant=variant)
     elapsed = int((time.perf_counter() - started) * 1000)
-    return replace(result, fallback_reason=reason, latency_ms=elapsed)
+    warnings = [notice, *result.warnings]
+    return replace(result, fallback_reason=reason, latency_ms=elapsed, warnings=warnings)
+
+
+def replaced_ru(blocked: list[Violation]) -> str:
+    """Why the model's draft was replaced, with what it contained, for the operator."""
+    found: dict[str, str] = {}
+    for v in blocked:
+        fragment = " ".join(v.fragment.split())[:40]
+        found.setdefault(label_ru(v.category).lower(), f"«{fragment}»" if fragment else "")
+    reasons = "; ".join(f"{label} {fragment}".strip() for label, fragment in found.items())
+    return (
+        f"Черновик модели не прошёл проверку ({reasons}) — показан черновик встроенного помощника."
+    )
+
+
+_FAILURES_RU = {
+    "timeout": "не ответила вовремя",
+    "connection_error": "недоступна по сети",
+    "http_401": "отклонила ключ API",
+    "http_403": "отказала в доступе",
+    "http_404": "не нашла модель или адрес",
+    "http_429": "упёрлась в лимит запросов",
+    "empty_choices": "вернула пустой ответ",
+    "empty_content": "вернула пустой ответ",
+    "finish_reason_length": "обрезала ответ по длине",
+}
+
+
+def llm_failure_ru(code: str, reason: str) -> str:
+    """The seller's model failing, in words, with what to check."""
+    what = _FAILURES_RU.get(reason)
+    if what is None:
+        what = "вернула ошибку сервиса" if reason.startswith("http_5") else f"ошибка ({reason})"
+    return (
+        f"Модель ИИ {what} — показан черновик встроенного помощника. Проверьте ключ API и "
+        "адрес в «Настройки → ИИ»."
+    )

@@ -200,7 +200,8 @@ def evaluate_reuse(count: int = REUSE_ANSWERS) -> ReuseReport:
         draft = draft_builtin(ctx)
         flagged += sum(1 for v in draft.warnings if v.category == "reused_sentence")
         answers.append(draft.text)
-        for sentence in {words for _, _, words in sentences(draft.text)}:
+        body = draft.text.split("\n\n")[0]  # the signature is the seller's fixed sign-off
+        for sentence in {words for _, _, words in sentences(body)}:
             if sentence.count(" ") + 1 >= REUSE_MIN_WORDS:
                 seen[sentence] += 1
     top, times = seen.most_common(1)[0] if seen else ("", 0)
@@ -260,7 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if drafter.violations:
             failures.append(f"{part}: {len(drafter.violations)} drafter violations")
     reuse = evaluate_reuse()
-    print(f"\n== Sentence reuse over {reuse.answers} similar 5★ answers ==")
+    print(f"\n== Sentence reuse over {reuse.answers} similar 5★ answers (signature aside) ==")
     print(f"most repeated sentence {reuse.top_share:.0%}: «{reuse.top_sentence}»")
     print(f"reused-sentence flags  {reuse.flagged}")
     if reuse.top_share > MAX_SENTENCE_SHARE:
