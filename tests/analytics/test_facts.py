@@ -79,7 +79,15 @@ async def test_sync_reply_close_write_facts_and_backfill_rebuilds_them(
     assert await _facts(runtime, seller_id) == facts
 
     # Our reply: reply_sent (manual, no draft) + first response + answered, in its transaction.
-    target = next(i for i in items if i.channel == "review" and i.first_response_at is None)
+    # (An item WB already shows an answer for would be an edit: not a first response.)
+    fresh = [
+        i
+        for i in items
+        if i.channel == "review"
+        and i.first_response_at is None
+        and not (i.extra_data or {}).get("wb_answer")
+    ]
+    target = fresh[0]
     async with unit_of_work(runtime.sessionmaker) as s:
         await submit_reply(s, runtime, seller_id, target.id, GOOD, user_id=None)
     after = await _facts(runtime, seller_id)
