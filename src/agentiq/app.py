@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from agentiq import __version__
 from agentiq.analytics.alert_endpoints import router as alerts_router
+from agentiq.analytics.endpoints import readiness_router
 from agentiq.analytics.endpoints import router as analytics_router
 from agentiq.appeals.endpoints import router as appeals_router
 from agentiq.auth.endpoints import router as auth_router
@@ -61,6 +62,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     replies_router,  # /api/interactions/{id}/reply
     settings_router,  # /api/settings/ai, auto-answer
     analytics_router,  # /api/analytics/...
+    readiness_router,  # /api/interactions/metrics/pilot-readiness
     alerts_router,  # /api/alerts, /api/settings/alerts
     events_router,  # /api/events (SSE)
     web_ui.router,  # the operator UI (HTML)

@@ -8,8 +8,9 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from agentiq.analytics import service
+from agentiq.analytics import readiness, service
 from agentiq.analytics.export import TABLES, to_csv
+from agentiq.analytics.readiness import Readiness, ReadinessThresholds
 from agentiq.analytics.repository import Scope
 from agentiq.analytics.schemas import Communication
 from agentiq.deps import CurrentPrincipal, DbSession
@@ -51,3 +52,14 @@ async def communication_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+readiness_router = APIRouter(prefix="/api/interactions/metrics", tags=["analytics"])
+
+
+@readiness_router.get("/pilot-readiness", response_model=Readiness)
+async def pilot_readiness(
+    db: DbSession, principal: CurrentPrincipal, thresholds: ReadinessThresholds = Depends()
+) -> Readiness:
+    """Go / no-go for a pilot; every threshold is a query parameter and is echoed back."""
+    return await readiness.pilot_readiness(db, principal.seller_id, thresholds)

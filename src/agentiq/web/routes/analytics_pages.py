@@ -9,9 +9,10 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import ValidationError
 
 from agentiq.analytics import home as home_service
-from agentiq.analytics import service
+from agentiq.analytics import readiness, service
 from agentiq.analytics.export import CHANNEL_TITLES, KPI_TITLES, SOURCE_TITLES
 from agentiq.analytics.schemas import Communication
 from agentiq.cabinets.repository import CabinetRepository
@@ -120,6 +121,18 @@ async def analytics(
         custom = False
         scope = service.make_scope(30, None, None, cabinet_id=cabinet, channel=chosen_channel)
     data = await service.communication(db, principal.seller_id, scope)
+    wanted = {
+        name: request.query_params[name]
+        for name in readiness.ReadinessThresholds.model_fields
+        if request.query_params.get(name, "").strip()
+    }
+    try:
+        thresholds = readiness.ReadinessThresholds(**wanted)
+    except ValidationError as exc:
+        for error in exc.errors():
+            errors[str(error["loc"][0])] = "Укажите число в допустимых пределах"
+        thresholds = readiness.ReadinessThresholds()
+    gate = await readiness.pilot_readiness(db, principal.seller_id, thresholds)
     query = {
         k: v
         for k, v in {
@@ -137,6 +150,9 @@ async def analytics(
         {
             **shell,
             "data": data,
+            "gate": gate,
+            "gate_values": {**thresholds.model_dump(), **wanted},
+            "gate_query": urlencode(thresholds.model_dump()),
             "mode": "full" if mode == "full" else "ops",
             "periods": PERIODS,
             "days": None if custom else data.period.days,
