@@ -36,6 +36,7 @@ from agentiq.linking.endpoints import items_router as link_items_router
 from agentiq.linking.endpoints import router as links_router
 from agentiq.migrate import upgrade
 from agentiq.ops.endpoints import router as ops_router
+from agentiq.promo.endpoints import router as promo_router
 from agentiq.replies.endpoints import router as replies_router
 from agentiq.runtime import Runtime, build_runtime
 from agentiq.settings.endpoints import router as settings_router
@@ -51,7 +52,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     ops_router,  # /api/health, /metrics
     auth_router,  # /api/auth/...
     cabinets_router,  # /api/settings/cabinets
-    appeals_router,  # /api/appeals
+    appeals_router,  # /api/appeals, /api/products/{nm_id}/impact
+    promo_router,  # /api/promo-codes, /api/settings/promo
     links_router,  # /api/links/...
     link_items_router,  # /api/interactions/{id}/links, /escalate
     escalations_router,  # /api/escalations/...

@@ -21,6 +21,7 @@ from agentiq.models import (
     MarketplaceConnection,
     Membership,
     OpsAlert,
+    PromoCode,
     ReviewCause,
     User,
 )
@@ -68,6 +69,8 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
             appeal_text=MARKER,
         )
         session.add(appeal)
+        promo = PromoCode(seller_id=ids["seller_id"], code="MARKERCODE", scope={}, send_count=0)
+        session.add(promo)
         chat = Interaction(
             seller_id=ids["seller_id"],
             channel="chat",
@@ -108,6 +111,7 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
         assert operator is not None
         interaction_id = interaction.id
         appeal_id = appeal.id
+        promo_id = promo.id
     # Every id-like parameter name used by routes maps to seller A's object of that kind.
     return {
         "cabinet_id": cabinet.json()["id"],
@@ -120,6 +124,7 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
         "id": interaction_id,
         "seller_id": ids["seller_id"],
         "appeal_id": appeal_id,
+        "code_id": promo_id,
         "link_id": link_id,
         "escalation_id": escalation_id,
         "alert_id": alert_id,
@@ -139,6 +144,8 @@ def _example(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
             return _example(options[0], defs) if options else None
     if "enum" in schema:
         return schema["enum"][0]
+    if schema.get("examples"):
+        return schema["examples"][0]
     kind = schema.get("type")
     if kind == "object":
         props = schema.get("properties", {})

@@ -147,6 +147,7 @@ class Composer:
         parts = [self._greeting()]
         if _contains(folded, blocks.COMPLAINT_STEMS):
             parts += [pick(blocks.CHAT_COMPLAINT), pick(blocks.CHAT_COMPLAINT_NEXT)]
+            parts += self._promo("chat_negative")
         elif _contains(folded, blocks.HUMAN_STEMS):
             parts.append(pick(blocks.CHAT_HUMAN))
         elif _contains(folded, blocks.QUESTION_MARKERS):
@@ -154,11 +155,10 @@ class Composer:
             if not answered:
                 return [*parts, answer]
             parts += [pick(blocks.CHAT_QUESTION_LEAD), answer]
+            parts += self._promo("chat_question")
         elif _contains(folded, blocks.THANKS_STEMS):
             parts.append(pick(blocks.CHAT_THANKS))
-            settings = ctx.settings
-            if settings.suggest_promo and settings.promo_code and _safe(settings.promo_code):
-                parts.append(pick(blocks.CHAT_PROMO))
+            parts += self._promo("chat_positive")
         else:
             parts.append(pick(blocks.CHAT_GENERIC))
         parts.append(pick(blocks.CHAT_CLOSING))
@@ -199,6 +199,16 @@ class Composer:
         if intent == "general":
             intent = _guess_intent(fold(question))
         return pick(blocks.QUESTION_ANSWER[intent]), True
+
+    def _promo(self, placement: str) -> list[str]:
+        """The promo sentence, only where the seller allowed a code for this kind of chat."""
+        settings = self.ctx.settings
+        code = settings.promo_offers.get(placement)
+        if code is None and placement == "chat_positive" and settings.suggest_promo:
+            code = settings.promo_code  # the single code of the old AI settings
+        if not code or not _safe(code):
+            return []
+        return [self.pick(blocks.CHAT_PROMO).replace("<promo>", code.strip())]
 
     def _note(self, message: str) -> None:
         self.notes.append(Violation("needs_operator", "warning", 0, 0, "", message))

@@ -71,6 +71,8 @@ class SellerAISettings:
     avoid_topics: Sequence[str] = ()
     suggest_promo: bool = False
     promo_code: str | None = None
+    # {placement: code} allowed for this item by the Промокоды page (promo.service).
+    promo_offers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

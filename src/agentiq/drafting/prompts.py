@@ -90,9 +90,38 @@ def system_prompt(ctx: DraftContext) -> str:
         parts.append("Не затрагивай темы: " + ", ".join(settings.avoid_topics) + ".")
     if settings.signature:
         parts.append(f"Закончи ответ подписью: {settings.signature}")
-    if ctx.channel == "chat" and settings.suggest_promo and settings.promo_code:
-        parts.append(f"Если уместно, предложи промокод {settings.promo_code} на следующую покупку.")
+    parts.extend(_promo_rules(ctx))
     return "\n\n".join(parts)
+
+
+_PROMO_WHEN = {
+    "chat_positive": "если покупатель благодарит или хвалит",
+    "chat_negative": "если покупатель недоволен",
+    "chat_question": "если покупатель задаёт вопрос о товаре",
+    "review_positive": "в ответе на этот положительный отзыв",
+    "review_negative": "в ответе на этот отзыв",
+}
+
+
+def _promo_rules(ctx: DraftContext) -> list[str]:
+    """Only the codes the seller allowed for this item; a public answer never trades a code
+    for a changed review."""
+    settings = ctx.settings
+    offers = dict(settings.promo_offers)
+    if not offers and ctx.channel == "chat" and settings.suggest_promo and settings.promo_code:
+        offers = {"chat_positive": settings.promo_code}
+    lines = [
+        f"Промокод {code} на следующую покупку можно предложить {_PROMO_WHEN[placement]}."
+        for placement, code in sorted(offers.items())
+        if placement in _PROMO_WHEN
+    ]
+    if not lines:
+        return ["Не предлагай промокоды и скидки."]
+    lines.append(
+        "Не предлагай промокод в обмен на изменение, дополнение или удаление отзыва и не "
+        "придумывай других промокодов."
+    )
+    return [" ".join(lines)]
 
 
 def _clip(text: str | None) -> str:

@@ -7,7 +7,7 @@ inbox and for the quality classification at send time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,7 @@ from agentiq.drafting.repository import (
     record_event,
 )
 from agentiq.models import Draft, Interaction
+from agentiq.promo import service as promo
 from agentiq.runtime import Runtime
 from agentiq.settings.service import load_ai_settings
 
@@ -70,13 +71,16 @@ async def generate_for_interaction(
     """A new draft (variant + 1 on every call) for the seller's item; 404 for anyone else's."""
     item = await InteractionRepository(session, seller_id).get(interaction_id)
     ai = await load_ai_settings(session, runtime, seller_id)
-    collected = await collect_context(session, seller_id, item, ai.drafting)
+    offers = await promo.offers_for_item(session, seller_id, item)
+    settings = replace(ai.drafting, promo_offers=offers, suggest_promo=bool(offers))
+    collected = await collect_context(session, seller_id, item, settings)
     variant = await DraftRepository(session, seller_id).next_variant(item.id)
 
     result = await generate_draft(collected.context, ai.llm_config(runtime), variant=variant)
     await _track_llm_health(session, seller_id, result)
 
     warnings = [v.as_dict() for v in result.warnings]
+    warnings += await promo.public_code_warnings(session, seller_id, item.channel, result.text)
     context = {"labels": list(result.context_used), "sources": collected.sources}
     draft = DraftRepository(session, seller_id).add(
         Draft(

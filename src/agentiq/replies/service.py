@@ -31,6 +31,7 @@ from agentiq.guardrails import check, has_blocking
 from agentiq.kit.errors import Conflict, ValidationFailed
 from agentiq.kit.time import ensure_utc, utcnow
 from agentiq.models import Interaction, OutboxState, ReplyOutbox, ResponseHistory, Status
+from agentiq.promo import service as promo
 from agentiq.replies.repository import DELIVERED, IN_FLIGHT, OutboxRepository
 from agentiq.runtime import Runtime
 from agentiq.settings.service import load_ai_settings
@@ -140,6 +141,7 @@ async def submit_reply(
     )
     await session.flush()
 
+    await promo.record_sent(session, seller_id, text)
     last_draft = (item.extra_data or {}).get("last_draft") or {}
     quality = None if is_auto else classify_reply(last_draft.get("text"), text)
     first_answer = item.first_response_at is None

@@ -25,8 +25,6 @@ class AISettingsOut(BaseModel):
     address: Address
     signature: str | None
     avoid_topics: list[str]
-    suggest_promo: bool
-    promo_code: str | None
     reply_pending_minutes: int
 
 
@@ -42,8 +40,6 @@ class AISettingsIn(BaseModel):
     address: Address | None = None
     signature: str | None = Field(default=None, max_length=200)
     avoid_topics: list[str] | None = Field(default=None, max_length=50)
-    suggest_promo: bool | None = None
-    promo_code: str | None = Field(default=None, max_length=50)
     reply_pending_minutes: int | None = Field(
         default=None, ge=MIN_PENDING_MINUTES, le=MAX_PENDING_MINUTES
     )

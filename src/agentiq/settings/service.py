@@ -47,8 +47,6 @@ class ResolvedAISettings:
             address=cast(Address, v.address),
             signature=v.signature or None,
             avoid_topics=tuple(v.avoid_topics),
-            suggest_promo=v.suggest_promo,
-            promo_code=v.promo_code or None,
         )
 
     def llm_config(self, runtime: Runtime) -> LLMConfig | None:
@@ -90,8 +88,6 @@ async def load_ai_settings(
         address=stored.get("address", "Вы"),
         signature=stored.get("signature"),
         avoid_topics=list(stored.get("avoid_topics", [])),
-        suggest_promo=bool(stored.get("suggest_promo", False)),
-        promo_code=stored.get("promo_code"),
         reply_pending_minutes=int(stored.get("reply_pending_minutes", DEFAULT_PENDING_MINUTES)),
     )
     return ResolvedAISettings(view=view, api_key=api_key, uses_environment_url=uses_environment_url)
@@ -155,7 +151,7 @@ async def update_ai_settings(
     return (await load_ai_settings(session, runtime, seller_id)).view
 
 
-_NULLABLE = {"signature", "promo_code"}
+_NULLABLE = {"signature"}
 
 
 async def load_auto_answer(session: AsyncSession, seller_id: int) -> AutoAnswerSettings:

@@ -14,6 +14,7 @@ from agentiq.web.routes import (
     linking_pages,
     onboarding,
     profile_pages,
+    promo_pages,
     settings_pages,
     sla_settings_pages,
 )
@@ -32,6 +33,7 @@ for area in (
     analytics_pages,
     appeals_pages,
     alerts_pages,
+    promo_pages,
 ):
     router.include_router(area.router)
 

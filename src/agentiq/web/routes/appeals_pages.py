@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from agentiq.appeals import ratings
 from agentiq.appeals import service as appeals
 from agentiq.appeals.causes import CAUSE_LABELS
+from agentiq.appeals.repository import ReviewCauseRepository
 from agentiq.appeals.schemas import AppealOut, OutcomeIn
 from agentiq.deps import CurrentPrincipal, DbSession
 from agentiq.kit.errors import ValidationFailed
@@ -115,6 +116,8 @@ async def appeals_page(
 async def appeal_outcome(
     appeal_id: int, request: Request, shell: Shell, db: DbSession, principal: CurrentPrincipal
 ) -> Response:
+    # Another seller's appeal is 404 before anything about the form is said.
+    await ReviewCauseRepository(db, principal.seller_id).get(appeal_id)
     form = await request.form()
     back = str(form.get("back") or "")
     try:

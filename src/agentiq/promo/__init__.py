@@ -1,0 +1,1 @@
+"""Promo codes the seller made in the WB cabinet, and where answers may offer them."""
