@@ -291,3 +291,24 @@ def test_cabinet_token_lacking_access_asks_and_can_be_replaced(
     shot(page, "day_16_cabinet_replace_token")
     page.click(".replace-token button[type=submit]")
     page.wait_for_selector("#token-replaced")
+
+
+def test_editing_published_answer_asks_for_confirmation(page: Any, live_server: LiveServer) -> None:
+    seller_id, _ = register(page)
+    published = {"text": "Спасибо за отзыв!", "state": "wbRu", "editable": True}
+    [item_id] = live_server.call(
+        seed_items(live_server.app, seller_id, 1, extra_data={"wb_answer": published})
+    )
+    page.goto(f"/inbox/{item_id}")
+    page.wait_for_selector("#edit-confirm")
+    assert page.locator("#edit-confirm").is_visible()
+    assert page.inner_text("#reply-submit") == "Изменить ответ"
+    page.fill("#reply-text", "Здравствуйте! Спасибо, что написали, мы проверили партию.")
+    page.click("#reply-submit")
+    page.wait_for_selector("#toast:not([hidden])")
+    assert "Подтвердите" in page.inner_text("#toast")
+    shot(page, "day_17_edit_published_confirm")
+    page.check("#confirm-edit")
+    page.click("#reply-submit")
+    page.wait_for_selector("#outbox-state")
+    shot(page, "day_18_edit_published_sent")

@@ -93,7 +93,11 @@ async def test_answered_review_gets_one_edit_only(client: httpx.AsyncClient, wor
     assert (await client.post(url, json={"text": GOOD})).is_success
     await dispatch_due(world.runtime)
     edited = "Анна, благодарим за тёплый отзыв! Будем рады видеть вас снова среди покупателей."
-    r = await client.post(url, json={"text": edited})
+    # Replacing a published answer is confirmed first (issue 10: WB allows one edit).
+    unconfirmed = await client.post(url, json={"text": edited})
+    assert unconfirmed.status_code == 409
+    assert unconfirmed.json()["error"]["code"] == "edit_needs_confirmation"
+    r = await client.post(url, json={"text": edited, "confirm_edit": True})
     assert r.status_code == 201 and r.json()["outbox"]["kind"] == "edit"
     assert await dispatch_due(world.runtime) == {"published": 1}
     external_id = (await _item(world, item_id)).external_id

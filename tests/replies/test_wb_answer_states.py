@@ -92,7 +92,9 @@ async def test_answer_given_in_the_wb_cabinet_makes_our_reply_an_edit_and_no_fir
     assert page.status_code == 200
     assert "В кабинете WB уже есть ответ" in page.text
 
-    r = await client.post(f"/api/interactions/{item.id}/reply", json={"text": GOOD})
+    r = await client.post(
+        f"/api/interactions/{item.id}/reply", json={"text": GOOD, "confirm_edit": True}
+    )
     assert r.status_code == 201, r.text
     assert r.json()["outbox"]["kind"] == "edit"
     assert (await _item(world, item.id)).first_response_at is None

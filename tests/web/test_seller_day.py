@@ -353,3 +353,52 @@ async def test_cabinet_token_can_be_replaced(app: object) -> None:
         f"/settings/connections/{cabinet.id}/token", data=form(token=wb_token(sid="wb-7"))
     )
     assert foreign.status_code == 404
+
+
+async def test_editing_published_answer_asks_for_confirmation(app: object) -> None:
+    from sqlalchemy import select
+
+    from agentiq.models import ReplyOutbox
+
+    client = await _client(app, "edit@example.ru")
+    seller_id = await seller_id_of(client)
+    published = {"text": "Спасибо за отзыв!", "state": "wbRu", "editable": True}
+    [answered] = await seed_items(app, seller_id, 1, extra_data={"wb_answer": published})
+    [rejected] = await seed_items(
+        app,
+        seller_id,
+        1,
+        first=3,
+        extra_data={"wb_answer": {**published, "state": "rejected"}},
+    )
+    [fresh] = await seed_items(app, seller_id, 1, first=6)
+    text = "Здравствуйте! Спасибо, что написали, мы проверили партию."
+    page = await client.get(f"/inbox/{answered}")
+    assert 'id="edit-confirm" hidden' not in page.text and "Изменить ответ" in page.text
+    asked = await client.post(f"/api/interactions/{answered}/reply", json={"text": text})
+    assert asked.status_code == 409, asked.text
+    assert asked.json()["error"]["code"] == "edit_needs_confirmation"
+    assert "только один раз" in asked.json()["error"]["message"]
+    runtime = app.state.runtime  # type: ignore[attr-defined]
+
+    async def outbox(item_id: int) -> list[str]:
+        async with runtime.sessionmaker() as session:
+            rows = await session.scalars(
+                select(ReplyOutbox.kind).where(ReplyOutbox.interaction_id == item_id)
+            )
+            return list(rows)
+
+    assert await outbox(answered) == []  # nothing queued for WB
+    plain = await client.post(f"/inbox/{answered}/reply", data=form(text=text))
+    assert plain.status_code == 409 and await outbox(answered) == []
+    confirmed = await client.post(
+        f"/api/interactions/{answered}/reply", json={"text": text, "confirm_edit": True}
+    )
+    assert confirmed.status_code == 201, confirmed.text
+    assert await outbox(answered) == ["edit"]
+    # A first answer, or one replacing an answer WB's moderation rejected, asks nothing.
+    for item_id in (fresh, rejected):
+        item_page = await client.get(f"/inbox/{item_id}")
+        assert 'id="edit-confirm" hidden' in item_page.text
+        sent = await client.post(f"/api/interactions/{item_id}/reply", json={"text": text})
+        assert sent.status_code == 201, sent.text

@@ -24,7 +24,13 @@ async def reply(
     runtime: RuntimeDep,
 ) -> ReplyOut:
     approval = await service.submit_reply(
-        db, runtime, principal.seller_id, interaction_id, body.text, user_id=principal.user.id
+        db,
+        runtime,
+        principal.seller_id,
+        interaction_id,
+        body.text,
+        user_id=principal.user.id,
+        confirm_edit=body.confirm_edit,
     )
     return ReplyOut(
         outbox=OutboxOut.model_validate(approval.outbox),

@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class ReplyIn(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
+    # Replacing an answer buyers already see (WB allows one edit) must be confirmed.
+    confirm_edit: bool = False
 
 
 class OutboxOut(BaseModel):

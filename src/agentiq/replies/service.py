@@ -91,6 +91,22 @@ def _reply_kind(item: Interaction, history: list[ReplyOutbox]) -> str:
     return "edit"
 
 
+class EditNeedsConfirmation(Conflict):
+    code = "edit_needs_confirmation"
+
+
+def replaces_published_answer(item: Interaction, history: list[ReplyOutbox]) -> bool:
+    """True when a reply would overwrite an answer buyers can already see (ours, delivered,
+    or one WB shows) — WB allows that once, so the operator confirms it first. A rejected
+    answer is not public: replacing it needs no confirmation."""
+    if item.channel == "chat":
+        return False
+    if any(r.state in DELIVERED for r in history):
+        return True
+    wb_answer = _wb_answer(item)
+    return wb_answer is not None and wb_answer.get("state") != "rejected"
+
+
 async def submit_reply(
     session: AsyncSession,
     runtime: Runtime,
@@ -101,6 +117,7 @@ async def submit_reply(
     user_id: int | None,
     is_auto: bool = False,
     send_after: timedelta | None = None,
+    confirm_edit: bool = False,
 ) -> Approval:
     item = await InteractionRepository(session, seller_id).get_for_update(interaction_id)
     text = text.strip()
@@ -118,7 +135,13 @@ async def submit_reply(
             details={"violations": [_violation(v.as_dict()) for v in violations if v.blocking]},
         )
     outbox_repo = OutboxRepository(session, seller_id)
-    kind = _reply_kind(item, list(await outbox_repo.for_interaction(item.id)))
+    history = list(await outbox_repo.for_interaction(item.id))
+    kind = _reply_kind(item, history)
+    if kind == "edit" and not confirm_edit and replaces_published_answer(item, history):
+        raise EditNeedsConfirmation(
+            "Ответ уже опубликован. Новый текст заменит его, а WB разрешает изменить ответ "
+            "только один раз — подтвердите замену.",
+        )
 
     connection = (
         await CabinetRepository(session, seller_id).find(item.connection_id)

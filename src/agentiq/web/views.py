@@ -187,6 +187,16 @@ def item_view(detail: Any) -> dict[str, Any]:
             str(last_reply.get("state", "")), last_reply.get("state")
         ),
         **_wb_answer_notice(item, extra),
+        # A reply would replace an answer buyers see: the composer asks to confirm.
+        "confirm_edit": item.channel != "chat"
+        and (
+            bool(outbox and outbox.state in {"published", "stored"})
+            or bool(
+                isinstance(extra.get("wb_answer"), dict)
+                and extra["wb_answer"].get("text")
+                and extra["wb_answer"].get("state") != "rejected"
+            )
+        ),
         "draft_text": draft.text if draft else last_draft.get("text"),
         "draft_model": draft.model if draft else last_draft.get("model"),
         "context_used": _context_words(context_used),

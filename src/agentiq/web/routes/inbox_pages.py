@@ -413,6 +413,7 @@ async def simple_action(
     principal: CurrentPrincipal,
     runtime: RuntimeDep,
     text: Annotated[str, Form(max_length=6000)] = "",
+    confirm_edit: Annotated[bool, Form()] = False,
 ) -> Response:
     seller_id, actor = principal.seller_id, principal.user.id
     if action == "viewed":
@@ -426,7 +427,9 @@ async def simple_action(
         await generate_for_interaction(db, runtime, seller_id, interaction_id, user_id=actor)
     elif action == "reply":
         await inbox.get_interaction_detail(db, seller_id, interaction_id)
-        await submit_reply(db, runtime, seller_id, interaction_id, text, user_id=actor)
+        await submit_reply(
+            db, runtime, seller_id, interaction_id, text, user_id=actor, confirm_edit=confirm_edit
+        )
     else:
         raise ValidationFailed("Неизвестное действие")
     return await after_action(request, shell, db, principal, interaction_id)

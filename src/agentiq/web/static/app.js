@@ -206,10 +206,29 @@
     var list = document.getElementById("reply-violations");
     if (list) list.innerHTML = "";
     if (!box.value.trim()) { toast("Напишите ответ"); return; }
-    postJSON(form.dataset.api, { text: box.value }).then(function (res) {
+    var confirmEdit = form.querySelector("#confirm-edit");
+    var confirmBox = form.querySelector("#edit-confirm");
+    if (confirmEdit && confirmBox && !confirmBox.hidden && !confirmEdit.checked) {
+      toast("Подтвердите замену опубликованного ответа");
+      confirmEdit.focus();
+      return;
+    }
+    var payload = { text: box.value, confirm_edit: !!(confirmEdit && confirmEdit.checked) };
+    postJSON(form.dataset.api, payload).then(function (res) {
       if (res.ok) {
         localStorage.removeItem(draftKey(box));
         refreshPane(form.dataset.item);
+        return;
+      }
+      var code = res.data && res.data.error && res.data.error.code;
+      if (code === "edit_needs_confirmation" && confirmBox) {
+        /* The server knows of a published answer the page did not: ask now. */
+        confirmBox.hidden = false;
+        var why = form.querySelector("#edit-confirm-text");
+        if (why) why.textContent = errorText(res.data);
+        var submit = form.querySelector("#reply-submit");
+        if (submit) submit.textContent = "Изменить ответ";
+        if (confirmEdit) confirmEdit.focus();
         return;
       }
       var details = res.data && res.data.error && res.data.error.details;
