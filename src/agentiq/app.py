@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Protocol
 
 from fastapi import APIRouter, Depends, FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from agentiq import __version__
 from agentiq.analytics.alert_endpoints import router as alerts_router
@@ -19,7 +20,7 @@ from agentiq.auth.endpoints import router as auth_router
 from agentiq.cabinets.endpoints import router as cabinets_router
 from agentiq.config import Settings, SettingsError, get_settings
 from agentiq.db import ping
-from agentiq.deps import csrf_protect
+from agentiq.deps import SESSION_COOKIE, csrf_protect
 from agentiq.drafting.endpoints import router as drafting_router
 from agentiq.emulator import embedded as embedded_emulator
 from agentiq.errors import install_error_handlers
@@ -31,6 +32,7 @@ from agentiq.kit.body_limit import BodySizeLimitMiddleware
 from agentiq.kit.http import close_http_client
 from agentiq.kit.logging import configure_logging
 from agentiq.kit.middleware import CSRFCookieMiddleware, RequestContextMiddleware
+from agentiq.kit.security_headers import SecurityHeadersMiddleware
 from agentiq.linking.endpoints import escalations_router
 from agentiq.linking.endpoints import items_router as link_items_router
 from agentiq.linking.endpoints import router as links_router
@@ -132,13 +134,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         lifespan=lifespan,
         dependencies=[Depends(csrf_protect)],
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
+        openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.state.settings = settings
     install_error_handlers(app)
     # Last added runs first: request id, then the body limit, before anything reads a body.
     app.add_middleware(CSRFCookieMiddleware, secure=settings.cookie_secure)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        SecurityHeadersMiddleware, hsts=settings.is_production, session_cookie=SESSION_COOKIE
+    )
     app.add_middleware(RequestContextMiddleware)
+    # Outermost: the client address comes from X-Forwarded-For only when the peer is one of
+    # AGENTIQ_FORWARDED_ALLOW_IPS (the server itself runs with proxy_headers off).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     for router in ROUTERS:
         app.include_router(router)
     web_ui.install(app)  # errors on UI pages render inside the layout

@@ -98,6 +98,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     max_field_bytes: int = Field(default=65_536, ge=256)
 
+    # /docs, /redoc and /openapi.json: unset = on, except in production.
+    api_docs: bool | None = None
+    # /metrics needs `Authorization: Bearer <this>` when set; unset, it is 404 in production.
+    metrics_token: str = ""
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated IPs,
+    # or "*"); the client address of anyone else is the socket's peer.
+    forwarded_allow_ips: str = "127.0.0.1"
+
     log_level: str = "INFO"
     log_json: bool = True
     signin_max_attempts: int = Field(default=5, ge=1)
@@ -147,6 +155,8 @@ class Settings(BaseSettings):
                 )
         if not self.base_url:
             self.base_url = f"http://{self.host}:{self.port}"
+        if self.api_docs is None:
+            self.api_docs = self.environment is not Environment.production
         if self.emulator_enabled is None:
             self.emulator_enabled = self.environment is not Environment.production
         return self

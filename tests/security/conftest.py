@@ -71,7 +71,10 @@ def serve(tmp_path: Path, **overrides: Any) -> Iterator[LiveApp]:
     settings = load_settings(**values)
     app = create_app(settings)
     server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+        # As `agentiq serve` runs it: the app, not uvicorn, decides whom to believe.
+        uvicorn.Config(
+            app, log_level="warning", access_log=False, lifespan="on", proxy_headers=False
+        )
     )
     loop = asyncio.new_event_loop()
 

@@ -23,6 +23,7 @@ from agentiq.auth.schemas import (
 )
 from agentiq.deps import SESSION_COOKIE, CurrentPrincipal, DbSession, OwnerPrincipal, RuntimeDep
 from agentiq.kit.errors import NotFound
+from agentiq.kit.time import utcnow
 from agentiq.tenancy.service import sellers_for_user
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -76,7 +77,7 @@ async def login(
     issued = await service.start_session(
         db,
         user,
-        seller_id=sellers[0].seller_id if sellers else None,
+        seller_id=await service.landing_seller_id(db, user.id, [a.seller_id for a in sellers]),
         ip=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
         replaces=await service.session_from_cookie(db, request.cookies.get(SESSION_COOKIE)),
@@ -105,6 +106,7 @@ async def switch_seller(body: SwitchSellerIn, principal: CurrentPrincipal, db: D
     if body.seller_id not in allowed or principal.session is None:
         raise NotFound("Продавец не найден")
     principal.session.seller_id = body.seller_id
+    principal.session.last_seen_at = utcnow()  # the next sign-in lands here
     await db.flush()
     principal.access = next(
         a for a in await sellers_for_user(db, principal.user.id) if a.seller_id == body.seller_id

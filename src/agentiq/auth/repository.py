@@ -44,6 +44,24 @@ class AccountRepository:
             stmt = stmt.where(UserSession.id != except_id)
         await self.session.execute(stmt.values(revoked_at=utcnow()))
 
+    async def last_used_seller(self, user_id: int) -> int | None:
+        """The seller of the user's most recently used session (switching seller moves it)."""
+        return await self.session.scalar(
+            select(UserSession.seller_id)
+            .where(UserSession.user_id == user_id, UserSession.seller_id.is_not(None))
+            .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+            .limit(1)
+        )
+
+    async def revoke_api_tokens(self, user_id: int) -> int:
+        """Revoke every live API token the user issued, in every seller; how many."""
+        result = await self.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def live_api_token(self, token_hash: str) -> ApiToken | None:
         return await self.session.scalar(
             select(ApiToken).where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None))

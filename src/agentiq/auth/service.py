@@ -107,6 +107,15 @@ async def authenticate(
     return user
 
 
+async def landing_seller_id(session: AsyncSession, user_id: int, allowed: list[int]) -> int | None:
+    """Where a user lands after sign-in: the seller they used last, if they still may;
+    otherwise the first one they may see."""
+    last = await AccountRepository(session).last_used_seller(user_id)
+    if last is not None and last in allowed:
+        return last
+    return allowed[0] if allowed else None
+
+
 async def start_session(
     session: AsyncSession,
     user: User,
@@ -155,8 +164,11 @@ async def change_password(
     _check_password(new, "new_password")
     user.password_hash = await hash_password_async(new)
     user.password_changed_at = utcnow()
-    # Every other session of this user is signed out.
-    await AccountRepository(session).revoke_sessions(user.id, except_id=keep.id if keep else None)
+    # Every other session of this user is signed out, and every API token they issued is
+    # revoked: whoever knew the old password may have made one.
+    accounts = AccountRepository(session)
+    await accounts.revoke_sessions(user.id, except_id=keep.id if keep else None)
+    await accounts.revoke_api_tokens(user.id)
     await session.flush()
 
 

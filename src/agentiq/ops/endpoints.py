@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from agentiq.db import ping
 from agentiq.deps import RuntimeDep
+from agentiq.kit.crypto import constant_time_equal
+from agentiq.kit.errors import NotFound
 
 router = APIRouter(tags=["ops"])
 
@@ -32,5 +34,14 @@ async def health(runtime: RuntimeDep) -> JSONResponse:
 
 
 @router.get("/metrics", include_in_schema=False)
-async def metrics() -> Response:
+async def metrics(request: Request, runtime: RuntimeDep) -> Response:
+    """Prometheus. With AGENTIQ_METRICS_TOKEN set, only `Authorization: Bearer <token>`;
+    without one, open outside production and absent (404) in production."""
+    token = runtime.settings.metrics_token
+    if token:
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not constant_time_equal(given, token):
+            raise NotFound()
+    elif runtime.settings.is_production:
+        raise NotFound()
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

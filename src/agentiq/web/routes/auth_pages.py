@@ -19,6 +19,7 @@ from agentiq.deps import (
     optional_principal,
 )
 from agentiq.kit.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from agentiq.kit.time import utcnow
 from agentiq.tenancy.service import sellers_for_user
 from agentiq.web.routes.common import field_errors, safe_next
 from agentiq.web.templating import redirect, render
@@ -63,7 +64,7 @@ async def login_submit(
     issued = await service.start_session(
         db,
         user,
-        seller_id=sellers[0].seller_id if sellers else None,
+        seller_id=await service.landing_seller_id(db, user.id, [a.seller_id for a in sellers]),
         ip=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
         replaces=await service.session_from_cookie(db, request.cookies.get(SESSION_COOKIE)),
@@ -131,5 +132,6 @@ async def switch_seller(
     if seller_id not in allowed or principal.session is None:
         raise NotFound("Продавец не найден")
     principal.session.seller_id = seller_id
+    principal.session.last_seen_at = utcnow()  # the next sign-in lands here
     await db.flush()
     return redirect(request, "/inbox")
