@@ -80,3 +80,22 @@ def test_pages_raise_no_csp_violation(tmp_path: Path) -> None:
         browser.close()
     assert not violations, violations
     assert not errors, errors
+
+
+def test_templates_have_no_inline_script_style_or_handler() -> None:
+    """What the CSP would refuse at run time, found before: <script> without src, <style>,
+    style="" and on…="" attributes, javascript: URLs."""
+    import re
+
+    templates = PROJECT_ROOT / "src" / "agentiq" / "web" / "templates"
+    forbidden = re.compile(
+        r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle\s*=|\son[a-z]+\s*=|javascript:",
+        re.IGNORECASE,
+    )
+    found = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted(templates.rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if forbidden.search(line)
+    ]
+    assert not found, found
