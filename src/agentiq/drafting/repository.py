@@ -10,13 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.kit.repository import TenantRepository
-from agentiq.kit.time import utcnow
 from agentiq.models import (
     ChatMessage,
     Draft,
     Interaction,
     InteractionEvent,
-    OpsAlert,
     ProductCard,
     ResponseHistory,
 )
@@ -119,48 +117,3 @@ def record_event(
     )
     session.add(event)
     return event
-
-
-class LLMAlertRepository(TenantRepository[OpsAlert]):
-    """The one open alert «the seller's model is failing»: raised on a failed draft (a repeat
-    updates it), resolved by the next draft the model writes."""
-
-    model = OpsAlert
-    KEY = "llm_unavailable"
-
-    async def _open(self) -> OpsAlert | None:
-        return await self.session.scalar(
-            self.scoped().where(OpsAlert.key == self.KEY, OpsAlert.status != "resolved")
-        )
-
-    async def raise_alert(self, detail: str, *, reason: str) -> OpsAlert:
-        now = utcnow()
-        alert = await self._open()
-        if alert is None:
-            alert = self.add(
-                OpsAlert(
-                    kind="llm_unavailable",
-                    key=self.KEY,
-                    severity="warning",
-                    title="Модель ИИ не отвечает — черновики пишет встроенный помощник",
-                    detail=detail,
-                    action="Проверьте ключ API, адрес и модель в «Настройки → ИИ».",
-                    link="/settings/ai",
-                    figures={"failures": 1, "reason": reason},
-                    first_seen_at=now,
-                    last_seen_at=now,
-                )
-            )
-        else:
-            failures = int((alert.figures or {}).get("failures", 0)) + 1
-            alert.figures = {"failures": failures, "reason": reason}
-            alert.detail = detail
-            alert.last_seen_at = now
-        await self.session.flush()
-        return alert
-
-    async def resolve(self) -> None:
-        alert = await self._open()
-        if alert is not None:
-            alert.status = "resolved"
-            alert.resolved_at = utcnow()

@@ -13,14 +13,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.drafting.collectors import collect_context
-from agentiq.drafting.context import DraftResult
 from agentiq.drafting.drafter import generate_draft
-from agentiq.drafting.repository import (
-    DraftRepository,
-    InteractionRepository,
-    LLMAlertRepository,
-    record_event,
-)
+from agentiq.drafting.repository import DraftRepository, InteractionRepository, record_event
 from agentiq.models import Draft, Interaction
 from agentiq.promo import service as promo
 from agentiq.runtime import Runtime
@@ -34,18 +28,6 @@ class GeneratedDraft:
     context: dict[str, Any]
     source: str
     fallback_reason: str | None
-
-
-async def _track_llm_health(session: AsyncSession, seller_id: int, result: DraftResult) -> None:
-    """The seller's model failing (bad key, timeout) raises an ops alert, not only a log line;
-    the next draft the model writes resolves it."""
-    alerts = LLMAlertRepository(session, seller_id)
-    reason = result.fallback_reason or ""
-    if result.source == "llm":
-        await alerts.resolve()
-    elif reason.startswith("llm_") and reason != "llm_disabled":
-        failure = next((v.message_ru for v in result.warnings if v.category == "llm_failed"), "")
-        await alerts.raise_alert(failure, reason=reason)
 
 
 def cache_last_draft(item: Interaction, draft: Draft) -> None:
@@ -77,7 +59,6 @@ async def generate_for_interaction(
     variant = await DraftRepository(session, seller_id).next_variant(item.id)
 
     result = await generate_draft(collected.context, ai.llm_config(runtime), variant=variant)
-    await _track_llm_health(session, seller_id, result)
 
     warnings = [v.as_dict() for v in result.warnings]
     warnings += await promo.public_code_warnings(session, seller_id, item.channel, result.text)
