@@ -26,6 +26,7 @@ from agentiq.emulator import embedded as embedded_emulator
 from agentiq.errors import install_error_handlers
 from agentiq.eventstream import service as event_stream
 from agentiq.eventstream.endpoints import router as events_router
+from agentiq.guardrails.endpoints import router as guardrails_router
 from agentiq.ingestion.endpoints import router as sync_router
 from agentiq.interactions.endpoints import router as interactions_router
 from agentiq.kit.body_limit import BodySizeLimitMiddleware
@@ -64,6 +65,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     triage_router,  # /api/settings/sla, /api/settings/triage
     drafting_router,  # /api/interactions/{id}/ai-draft
     replies_router,  # /api/interactions/{id}/reply
+    guardrails_router,  # /api/guardrails/check
     settings_router,  # /api/settings/ai, auto-answer
     analytics_router,  # /api/analytics/...
     readiness_router,  # /api/interactions/metrics/pilot-readiness

@@ -27,7 +27,7 @@ from agentiq.drafting.repository import (
     ResponseHistoryRepository,
     record_event,
 )
-from agentiq.guardrails import check, has_blocking
+from agentiq.guardrails.service import check_text
 from agentiq.kit.errors import Conflict, ValidationFailed
 from agentiq.kit.time import ensure_utc, utcnow
 from agentiq.models import Interaction, OutboxState, ReplyOutbox, ResponseHistory, Status
@@ -122,17 +122,17 @@ async def submit_reply(
     item = await InteractionRepository(session, seller_id).get_for_update(interaction_id)
     text = text.strip()
     ai = await load_ai_settings(session, runtime, seller_id)
-    recent: list[str] = []
-    if item.nm_id is not None and item.channel != "chat":
-        rows = await ResponseHistoryRepository(session, seller_id).latest_for_product(item.nm_id)
-        recent = [r.text for r in rows if r.interaction_id != item.id]
-    violations = check(
-        text, item.channel, recent_public_answers=recent, avoid_topics=ai.view.avoid_topics
-    )
-    if has_blocking(violations):
+    # The same check the composer runs while the operator types (guardrails/service.py).
+    checked = await check_text(session, runtime, seller_id, text, item=item)
+    violations = checked.violations
+    if checked.blocking:
+        lines = checked.lines_ru(blocking_only=True)
         raise GuardrailsBlocked(
-            "Ответ нельзя отправить: исправьте отмеченные фрагменты",
-            details={"violations": [_violation(v.as_dict()) for v in violations if v.blocking]},
+            "Ответ нельзя отправить: " + " ".join(lines),
+            details={
+                "violations": [_violation(v.as_dict()) for v in checked.blocking],
+                "lines_ru": lines,
+            },
         )
     outbox_repo = OutboxRepository(session, seller_id)
     history = list(await outbox_repo.for_interaction(item.id))
@@ -215,6 +215,7 @@ async def submit_reply(
 def _violation(v: dict[str, object]) -> dict[str, object]:
     return {
         "category": v["category"],
+        "label_ru": v["label_ru"],
         "span": [v["start"], v["end"]],
         "fragment": v["fragment"],
         "message_ru": v["message_ru"],

@@ -1,0 +1,1 @@
+from tests.replies.conftest import replies_wb, world  # noqa: F401
