@@ -57,6 +57,8 @@ def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
         engine = create_async_engine(
             url,
             connect_args={"timeout": 30},
+            # SQL parameters hold buyer texts and names: never in an exception's message.
+            hide_parameters=True,
             poolclass=NullPool if ":memory:" not in url else None,
             json_serializer=_json_dumps,
             json_deserializer=orjson.loads,
@@ -68,6 +70,7 @@ def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
         pool_size=10,
         max_overflow=20,
         pool_pre_ping=True,
+        hide_parameters=True,
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
     )

@@ -72,9 +72,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         # Logged with the request id; the user sees a calm message, never the exception.
+        # The id RequestContextMiddleware gave this request (it runs inside this handler).
+        request_id = getattr(request.state, "request_id", None) or request_id_var.get()
+        request_id_var.set(request_id)
         log.exception("unhandled error")
-        message = f"Что-то пошло не так. Код запроса: {request_id_var.get()}"
-        return _to_response(request, 500, "internal_error", message, None)
+        message = f"Что-то пошло не так. Код запроса: {request_id}"
+        response = _to_response(request, 500, "internal_error", message, None)
+        response.headers["x-request-id"] = request_id
+        return response
 
 
 __all__ = ["Unauthorized", "install_error_handlers"]

@@ -10,7 +10,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +46,9 @@ def free_socket() -> socket.socket:
 
 
 @contextmanager
-def serve(tmp_path: Path, **overrides: Any) -> Iterator[LiveApp]:
+def serve(
+    tmp_path: Path, *, prepare: Callable[[Any], None] | None = None, **overrides: Any
+) -> Iterator[LiveApp]:
     from agentiq.app import create_app
     from agentiq.migrate import upgrade
 
@@ -70,10 +72,17 @@ def serve(tmp_path: Path, **overrides: Any) -> Iterator[LiveApp]:
     values.update(overrides)
     settings = load_settings(**values)
     app = create_app(settings)
+    if prepare is not None:
+        prepare(app)
     server = uvicorn.Server(
         # As `agentiq serve` runs it: the app, not uvicorn, decides whom to believe.
         uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="on", proxy_headers=False
+            app,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            proxy_headers=False,
+            log_config=None,  # uvicorn's records go through our formatter, as in `serve`
         )
     )
     loop = asyncio.new_event_loop()

@@ -253,9 +253,16 @@ async def _run_channel(
                 await _sync_review_archive(runtime, ctx, client, figures, full=full)
         figures.status = "ok"
     except Exception as exc:  # recorded on the run and the cabinet; other channels go on
-        log.warning("sync of cabinet %s channel %s failed: %s", ctx.connection_id, channel, exc)
         figures.status = "error"
         figures.error_message = describe_sync_error(exc, channel)
+        # The type and our own description only: an exception's text may quote WB items.
+        log.warning(
+            "sync of cabinet %s channel %s failed: %s (%s)",
+            ctx.connection_id,
+            channel,
+            type(exc).__name__,
+            figures.error_message,
+        )
     if stats is not None:
         figures.rate_limited_wait_s = stats.rate_limit_wait_s - waited_before
     async with unit_of_work(runtime.sessionmaker) as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -16,6 +17,7 @@ LATENCY = Histogram(
     "agentiq_http_request_duration_seconds", "HTTP request latency", ["method", "route"]
 )
 CSRF_COOKIE = "agentiq_csrf"
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def _route_template(scope: Scope) -> str:
@@ -34,8 +36,11 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        incoming = headers.get(b"x-request-id", b"").decode("latin-1")[:64]
-        request_id = incoming or uuid.uuid4().hex
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
+        # A caller's id is kept only when it is a plain token: anything else (newlines,
+        # quotes, kilobytes) would land verbatim in our logs and on the error page.
+        request_id = incoming if _SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -50,11 +55,19 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_wrapper)
-        finally:
-            route = _route_template(scope)
-            REQUESTS.labels(scope["method"], route, str(status)).inc()
-            LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
-            request_id_var.reset(token)
+        except Exception:
+            # The id stays set: the 500 handler runs outside this middleware, in this same
+            # task, and must log and show this request's id, not "-".
+            self._observe(scope, 500, started)
+            raise
+        self._observe(scope, status, started)
+        request_id_var.reset(token)
+
+    @staticmethod
+    def _observe(scope: Scope, status: int, started: float) -> None:
+        route = _route_template(scope)
+        REQUESTS.labels(scope["method"], route, str(status)).inc()
+        LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
 
 
 class CSRFCookieMiddleware:
