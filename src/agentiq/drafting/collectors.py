@@ -33,7 +33,9 @@ from agentiq.kit.time import utcnow
 from agentiq.linking.service import linked_touches
 from agentiq.models import Interaction
 
-RECENT_ANSWERS = 5
+# The built-in drafter avoids the sentences of this many recent answers on the product (a
+# sentence then returns at most once in eleven answers); the LLM prompt shows the first five.
+RECENT_ANSWERS = 10
 PRODUCT_WINDOW = timedelta(days=90)
 TOP_N = 3
 _WORD_RE = re.compile(r"[а-яa-z]{4,}")

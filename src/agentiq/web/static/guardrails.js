@@ -58,10 +58,27 @@
     marks.appendChild(document.createTextNode(chars.slice(pos).join("")));
     marks.hidden = false;
     if (list) {
+      // One line per kind of problem, with every fragment it was found in.
+      var groups = {};
+      var order = [];
       found.forEach(function (v) {
+        var g = groups[v.category];
+        if (!g) {
+          g = groups[v.category] = { v: v, fragments: [], error: false };
+          order.push(v.category);
+        }
+        var fragment = v.fragment.replace(/\s+/g, " ").trim().slice(0, 40);
+        if (fragment && v.category !== "length" && g.fragments.indexOf(fragment) < 0) {
+          g.fragments.push(fragment);
+        }
+        g.error = g.error || v.severity === "error";
+      });
+      order.forEach(function (category) {
+        var g = groups[category];
         var li = document.createElement("li");
-        li.className = v.severity === "error" ? "guard-error" : "guard-warning";
-        li.textContent = v.line_ru;
+        li.className = g.error ? "guard-error" : "guard-warning";
+        var where = g.fragments.map(function (f) { return "«" + f + "»"; }).join(", ");
+        li.textContent = g.v.label_ru + (where ? " " + where : "") + ": " + g.v.message_ru;
         list.appendChild(li);
       });
     }
