@@ -58,9 +58,11 @@ async def ensure_demo_owner(settings: Settings, email: str, password: str) -> bo
         async with unit_of_work(create_sessionmaker(engine)) as session:
             if await AccountRepository(session).any_user():
                 return False
-            await service.register(
+            _, seller = await service.register(
                 session, email=email, password=password, seller_name="Демо-магазин"
             )
+            # Its first sign-in opens onto demo data (the web app makes the demo cabinet).
+            seller.is_demo = True
             return True
     finally:
         await engine.dispose()

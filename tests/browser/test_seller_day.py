@@ -93,7 +93,7 @@ def test_profile_sign_out_reachable_on_the_phone(browser: Any, live_server: Live
         assert phone.input_value("#profile-name") == "Ольга"
         shot(phone, "day_03_phone_profile")
         # Every section the desktop sidebar offers is reachable on the phone: in the bottom
-        # bar (all of it inside the screen) or under «Другие разделы» on this page.
+        # bar (all of it inside the screen) or under «Все разделы» on this page.
         bar = phone.locator(".sidebar .nav-item:visible")
         for i in range(bar.count()):
             tab = bar.nth(i).bounding_box()

@@ -402,3 +402,27 @@ async def test_editing_published_answer_asks_for_confirmation(app: object) -> No
         assert 'id="edit-confirm" hidden' in item_page.text
         sent = await client.post(f"/api/interactions/{item_id}/reply", json={"text": text})
         assert sent.status_code == 201, sent.text
+
+
+async def test_demo_owner_first_view_is_not_all_answered_on_an_empty_account(
+    app: object,
+) -> None:
+    """No cabinet yet: the inbox shows the first step, never «Всё отвечено»."""
+    from agentiq.cli_ops import ensure_demo_owner
+
+    runtime = app.state.runtime  # type: ignore[attr-defined]
+    # The CLI's demo owner (this test app runs without the emulator: no demo data here).
+    assert await ensure_demo_owner(runtime.settings, "demo@agentiq.local", "demo-password")
+    client = browser_client(app)
+    await client.__aenter__()
+    signin = await client.post(
+        "/login", data=form(email="demo@agentiq.local", password="demo-password")
+    )
+    assert signin.status_code == 303
+    page = await client.get("/inbox")
+    assert page.status_code == 200
+    assert "Всё отвечено" not in page.text
+    assert 'id="first-step"' in page.text and "Подключить кабинет WB" in page.text
+    assert 'id="empty-demo"' in page.text  # the owner may load demo data
+    me = (await client.get("/api/auth/me")).json()
+    assert me["seller"]["is_demo"] is True

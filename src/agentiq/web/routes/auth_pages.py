@@ -22,6 +22,7 @@ from agentiq.kit.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 from agentiq.kit.time import utcnow
 from agentiq.tenancy.service import sellers_for_user
 from agentiq.web.routes.common import field_errors, safe_next
+from agentiq.web.routes.onboarding import demo_data_for_demo_seller
 from agentiq.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -69,6 +70,7 @@ async def login_submit(
         user_agent=request.headers.get("user-agent", ""),
         replaces=await service.session_from_cookie(db, request.cookies.get(SESSION_COOKIE)),
     )
+    await demo_data_for_demo_seller(db, runtime, issued.row.seller_id)
     response = RedirectResponse(safe_next(next), status_code=303)
     set_session_cookie(response, issued.token, runtime.settings)
     return response

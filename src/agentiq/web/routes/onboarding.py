@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from agentiq.cabinets import service as cabinet_service
+from agentiq.cabinets.repository import CabinetRepository
 from agentiq.deps import DbSession, OwnerPrincipal, RuntimeDep
 from agentiq.ingestion.demo import start_demo as start_demo_cabinet
-from agentiq.kit.errors import ValidationFailed
+from agentiq.kit.errors import ServiceUnavailable, ValidationFailed
+from agentiq.models import Seller
 from agentiq.web.routes.common import Shell, field_errors
 from agentiq.web.routes.settings_pages import trigger_sync
 from agentiq.web.templating import redirect, render
 
 router = APIRouter(prefix="/onboarding", include_in_schema=False)
+
+
+async def demo_data_for_demo_seller(db: Any, runtime: Any, seller_id: int | None) -> None:
+    """The demo owner (`agentiq demo-owner`) opens onto demo data, not an empty account:
+    a demo seller without any cabinet gets its demo cabinet at sign-in."""
+    if seller_id is None:
+        return
+    seller = await db.get(Seller, seller_id)
+    if seller is None or not seller.is_demo:
+        return
+    if await CabinetRepository(db, seller_id).all():
+        return
+    try:
+        await start_demo_cabinet(db, runtime, seller_id)
+    except ServiceUnavailable:  # emulator off on this server: Главная shows the first step
+        return
 
 
 @router.get("")
