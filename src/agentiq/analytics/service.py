@@ -194,7 +194,8 @@ async def communication(
     by_channel = {ch: _channel_kpis(main, durations, ch) for ch in channels}
     kpis = _channel_kpis(main, durations, None)
     kpis.update(_throughput(operators))
-    kpis.update(await _complaint_kpis(repo, scope))
+    complaint_rows = await _complaint_rows(repo, scope)
+    kpis.update(_complaint_kpis(complaint_rows))
     confirmed_now = main.count(True, k0=LINK_CONFIRMED)
     rejected_now = main.count(True, k0=LINK_REJECTED)
     confirmed_before = main.count(False, k0=LINK_CONFIRMED)
@@ -219,7 +220,7 @@ async def communication(
     volume, volume_source = await _volume(repo, scope)
     histogram = _histogram(durations)
     ratings, ratings_source = await _ratings(repo, scope)
-    complaints, complaints_source = await _top_complaints(repo, scope)
+    complaints, complaints_source = await _top_complaints(repo, complaint_rows)
     quality = await _quality(repo, scope, main)
     all_sources = {r.source for r in main.rows if r.current and r.count}
     return Communication(
@@ -336,8 +337,7 @@ async def _complaint_rows(repo: AnalyticsRepository, scope: Scope) -> list[Row]:
     )
 
 
-async def _complaint_kpis(repo: AnalyticsRepository, scope: Scope) -> dict[str, Kpi]:
-    rows = await _complaint_rows(repo, scope)
+def _complaint_kpis(rows: list[Row]) -> dict[str, Kpi]:
     rates = []
     for current in (True, False):
         groups: dict[tuple[object, ...], int] = defaultdict(int)
@@ -396,9 +396,9 @@ TOPIC_LABELS = dict(SIGNAL_PHRASES)
 
 
 async def _top_complaints(
-    repo: AnalyticsRepository, scope: Scope
+    repo: AnalyticsRepository, complaint_rows: list[Row]
 ) -> tuple[list[Complaint], str | None]:
-    rows = [r for r in await _complaint_rows(repo, scope) if r.current]
+    rows = [r for r in complaint_rows if r.current]
     groups: dict[tuple[int, str], int] = defaultdict(int)
     for r in rows:
         groups[(int(r.key[0]), str(r.key[1]))] += r.count
