@@ -185,13 +185,14 @@ def demo_owner(email: str, password: str) -> None:
 
 def _register_optional_commands() -> None:
     # Domain modules own their commands; imported here so `agentiq --help` lists them.
-    from agentiq.analytics.cli import backfill_command
+    from agentiq.analytics.cli import backfill_command, pilot_qa_command
     from agentiq.emulator.cli import emulator_command
     from agentiq.ingestion.cli import sync_command
     from agentiq.worker.cli import beat_command, worker_command
 
     main.add_command(emulator_command, "emulator")
     main.add_command(backfill_command, "analytics-backfill")
+    main.add_command(pilot_qa_command, "pilot-qa")
     main.add_command(sync_command, "sync")
     main.add_command(worker_command, "worker")
     main.add_command(beat_command, "beat")
