@@ -30,6 +30,7 @@ from agentiq.guardrails.endpoints import router as guardrails_router
 from agentiq.ingestion.endpoints import router as sync_router
 from agentiq.interactions.endpoints import router as interactions_router
 from agentiq.kit.body_limit import BodySizeLimitMiddleware
+from agentiq.kit.clean_input import CleanInputMiddleware
 from agentiq.kit.http import close_http_client
 from agentiq.kit.logging import configure_logging
 from agentiq.kit.middleware import CSRFCookieMiddleware, RequestContextMiddleware
@@ -144,6 +145,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     # Last added runs first: request id, then the body limit, before anything reads a body.
     app.add_middleware(CSRFCookieMiddleware, secure=settings.cookie_secure)
+    # Control characters out of queries and bodies, inside the limit (the body is bounded).
+    app.add_middleware(CleanInputMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(
         SecurityHeadersMiddleware, hsts=settings.is_production, session_cookie=SESSION_COOKIE

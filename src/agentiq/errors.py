@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agentiq.kit.errors import AgentIQError, Unauthorized
@@ -52,6 +53,22 @@ def _to_response(
     return _html(request, status, message)
 
 
+OUT_OF_RANGE = "Число вне допустимого диапазона: проверьте значение"
+
+
+def is_out_of_range(exc: BaseException) -> bool:
+    """SQLite's OverflowError, asyncpg's "value out of int64 range", PostgreSQL's 22003."""
+    orig = getattr(exc, "orig", None) if isinstance(exc, StatementError) else exc
+    if isinstance(orig, OverflowError):
+        return True
+    if orig is None:
+        return False
+    cause = getattr(orig, "__cause__", None)
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(cause, "sqlstate", None)
+    text = str(orig)
+    return sqlstate == "22003" or ("out of" in text and "range" in text and "value" in text)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AgentIQError)
     async def _agentiq_error(request: Request, exc: AgentIQError) -> Response:
@@ -68,6 +85,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = "Страница не найдена" if exc.status_code == 404 else str(exc.detail)
         return _to_response(request, exc.status_code, "http_error", message, None)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(StatementError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        # A number no column can hold (an id beyond 64 bits, a rating beyond 16) reached the
+        # database: the caller's mistake, told in words, never a 500.
+        if is_out_of_range(exc):
+            return _to_response(request, 422, "out_of_range", OUT_OF_RANGE, None)
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

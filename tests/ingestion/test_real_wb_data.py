@@ -12,12 +12,16 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from agentiq.db import unit_of_work
 from agentiq.emulator import generator as gen
 from agentiq.emulator import texts
 from agentiq.emulator.faults import FaultConfig
+from agentiq.ingestion.malformed import MAX_REREADS
 from agentiq.ingestion.normalise import MODERATION_REJECTED_REASON, RATING_ONLY_REASON
 from agentiq.ingestion.service import sync_cabinet
-from agentiq.models import ChatMessage, Interaction, SyncRun
+from agentiq.kit.time import utcnow
+from agentiq.marketplaces.wb.client import RetryPolicy
+from agentiq.models import ChatMessage, Interaction, MalformedItem, SyncRun, SyncState
 from tests.ingestion.conftest import make_cabinet
 
 pytestmark = pytest.mark.parametrize("db_backend", ["sqlite", "postgres"], indirect=True)
@@ -234,3 +238,76 @@ async def test_malformed_samples_with_nul_are_stored_on_postgresql(runtime, sync
             await session.scalars(select(SyncRun.malformed_samples).where(SyncRun.errors > 0))
         ).all()
     assert samples and not _dirty(samples)
+
+
+async def test_truncated_json_page_is_retried_like_a_5xx_before_the_channel_fails(
+    runtime, sync_wb
+) -> None:
+    runtime.wb_client_options["retry"] = RetryPolicy(max_attempts=10, base_delay_s=0.005)
+    seller = sync_wb.emulator.add_seller(seed=617, feedbacks=150, questions=40, chats=8)
+    sync_wb.emulator.set_faults(seller.seller_id, FaultConfig(malformed_json_rate=0.3))
+    seller_id, cabinet_id = await make_cabinet(runtime, seller.token)
+    report = await sync_cabinet(runtime, seller_id, cabinet_id)
+    assert report.ok, {c: f.error_message for c, f in report.channels.items()}
+    state = sync_wb.emulator.seller(seller.seller_id)
+    assert set(await _items(runtime, seller_id, "review")) == set(state.feedback_ids)
+    assert set(await _items(runtime, seller_id, "chat")) == set(state.chat_ids)
+
+
+async def test_skipped_malformed_items_are_re_read_by_the_next_runs(runtime, sync_wb) -> None:
+    emulator = sync_wb.emulator
+    seller = emulator.add_seller(seed=618, feedbacks=150, questions=60, chats=12)
+    state = emulator.seller(seller.seller_id)
+    seller_id, cabinet_id = await make_cabinet(runtime, seller.token)
+    emulator.set_faults(seller.seller_id, FaultConfig(broken_item_rate=0.2))
+    first = await sync_cabinet(runtime, seller_id, cabinet_id)
+    assert first.ok and first.channels["review"].errors > 0
+    assert first.channels["chat"].errors > 0
+    async with runtime.sessionmaker() as session:
+        recorded = (
+            await session.scalars(select(MalformedItem).where(MalformedItem.seller_id == seller_id))
+        ).all()
+    assert {r.channel for r in recorded} >= {"review", "chat"}
+    missing_reviews = set(state.feedback_ids) - set(await _items(runtime, seller_id, "review"))
+    assert missing_reviews <= {r.external_id for r in recorded if r.channel == "review"}
+
+    # Make the watermark pass the skipped items, so only the re-read can bring them.
+    async with unit_of_work(runtime.sessionmaker) as session:
+        for row in (await session.scalars(select(SyncState))).all():
+            if row.channel in ("review", "question"):
+                row.watermark = utcnow() + timedelta(days=30)
+    emulator.set_faults(seller.seller_id, FaultConfig())  # WB serves them whole now
+    second = await sync_cabinet(runtime, seller_id, cabinet_id)
+    assert second.ok
+    assert set(await _items(runtime, seller_id, "review")) == set(state.feedback_ids)
+    assert set(await _items(runtime, seller_id, "question")) == set(state.question_ids)
+    async with runtime.sessionmaker() as session:
+        left = (
+            await session.scalars(
+                select(MalformedItem).where(
+                    MalformedItem.seller_id == seller_id, MalformedItem.channel != "chat"
+                )
+            )
+        ).all()
+        messages = (
+            await session.scalars(
+                select(ChatMessage.external_id).where(ChatMessage.seller_id == seller_id)
+            )
+        ).all()
+    assert left == []
+    # A chat event cannot be asked for again: its raw copy is re-parsed, and one that still
+    # does not parse is kept and, after enough runs, recorded as permanently bad.
+    broken_events = {r.external_id for r in recorded if r.channel == "chat"}
+    assert broken_events and not broken_events & set(messages)
+    for _ in range(MAX_REREADS):
+        assert (await sync_cabinet(runtime, seller_id, cabinet_id)).ok
+    async with runtime.sessionmaker() as session:
+        chat_rows = (
+            await session.scalars(
+                select(MalformedItem).where(
+                    MalformedItem.seller_id == seller_id, MalformedItem.channel == "chat"
+                )
+            )
+        ).all()
+    assert chat_rows and all(r.permanent for r in chat_rows)
+    assert all(r.attempts == MAX_REREADS + 1 for r in chat_rows)

@@ -16,6 +16,7 @@ from agentiq.kit.time import utcnow
 from agentiq.models import (
     ChatMessage,
     Interaction,
+    MalformedItem,
     MarketplaceConnection,
     OutboxState,
     ProductCard,
@@ -331,3 +332,65 @@ async def claim_sync_start(session: AsyncSession, connection_id: int, now: datet
         .where(MarketplaceConnection.id == connection_id)
         .values(sync_status="syncing", sync_started_at=now)
     )
+
+
+class MalformedItemRepository(TenantRepository[MalformedItem]):
+    """WB items a sync skipped: recorded with the page that skipped them, re-read later."""
+
+    model = MalformedItem
+
+    async def record(self, connection_id: int, channel: str, items: list[dict[str, Any]]) -> None:
+        """Insert or refresh (raw, error) of `items` ({external_id, raw, error} each)."""
+        if not items:
+            return
+        now = utcnow()
+        rows = [
+            clean_row(
+                {
+                    "seller_id": self.seller_id,
+                    "connection_id": connection_id,
+                    "channel": channel,
+                    "external_id": item["external_id"][:100],
+                    "raw": {"item": item["raw"]},
+                    "error": item["error"][:2000],
+                    "attempts": 1,
+                    "permanent": False,
+                    "first_seen_at": now,
+                    "last_tried_at": now,
+                }
+            )
+            for item in items
+        ]
+        stmt = _insert(self.session, MalformedItem.__table__)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["connection_id", "channel", "external_id"],
+            set_={"raw": stmt.excluded.raw, "error": stmt.excluded.error},
+        )
+        for chunk in _chunks(rows, 500):
+            await self.session.execute(stmt, list(chunk))
+
+    async def pending(
+        self, connection_id: int, channel: str, limit: int
+    ) -> Sequence[MalformedItem]:
+        return await self.list(
+            MalformedItem.connection_id == connection_id,
+            MalformedItem.channel == channel,
+            MalformedItem.permanent.is_(False),
+            order_by=MalformedItem.id,
+            limit=limit,
+        )
+
+    async def has_pending(self, connection_id: int, channel: str) -> bool:
+        return bool(await self.pending(connection_id, channel, limit=1))
+
+    async def resolve(self, connection_id: int, channel: str, external_ids: Sequence[str]) -> None:
+        """Items that parsed after all: nothing left to re-read."""
+        for chunk in _chunks(list(external_ids)):
+            await self.session.execute(
+                delete(MalformedItem).where(
+                    MalformedItem.seller_id == self.seller_id,
+                    MalformedItem.connection_id == connection_id,
+                    MalformedItem.channel == channel,
+                    MalformedItem.external_id.in_(chunk),
+                )
+            )

@@ -30,6 +30,7 @@ from agentiq.ingestion.ingest import (
     prepare_batch,
     write_batch,
 )
+from agentiq.ingestion.malformed import invalid_rows, reread_chat_events, reread_dated
 from agentiq.ingestion.normalise import (
     ChatThread,
     NormalisedItem,
@@ -42,6 +43,7 @@ from agentiq.ingestion.normalise import (
 from agentiq.ingestion.pipeline import PagePipeline
 from agentiq.ingestion.repository import (
     IngestionRepository,
+    MalformedItemRepository,
     SyncRunRepository,
     SyncStateRepository,
     claim_sync_start,
@@ -83,13 +85,20 @@ class ChannelFigures:
     rate_limited_wait_s: float = 0.0
     error_message: str | None = None
     samples: list[dict[str, Any]] = field(default_factory=list)
+    # Skipped since the last page was written: recorded with that page, re-read later.
+    unrecorded: list[InvalidItem] = field(default_factory=list)
 
     def add(self, batch: BatchResult) -> None:
         self.created += batch.created
         self.updated += batch.updated
         self.skipped += batch.skipped
 
+    def take_unrecorded(self) -> list[InvalidItem]:
+        taken, self.unrecorded = self.unrecorded, []
+        return taken
+
     def malformed(self, raw: Any, error: str) -> None:
+        self.unrecorded.append(InvalidItem(raw=raw, error=error))
         self.errors += 1
         if len(self.samples) < MAX_SAMPLES:
             self.samples.append({"error": error[:300], "raw": _jsonable(raw)})
@@ -245,6 +254,7 @@ async def _run_channel(
         await session.flush()
         run_id = run.id
     try:
+        await _reread_malformed(runtime, ctx, client, channel, figures)
         if channel == "chat":
             await _sync_chats(runtime, ctx, client, figures, full=full)
         else:
@@ -292,6 +302,32 @@ async def _close_interrupted_runs(session: Any, ctx: IngestContext, channel: str
     )
 
 
+async def _reread_malformed(
+    runtime: Runtime,
+    ctx: IngestContext,
+    client: MarketplaceClient,
+    channel: str,
+    figures: ChannelFigures,
+) -> None:
+    """Items earlier runs skipped, read again before the walk (see ingestion/malformed.py)."""
+    if channel == "chat":
+
+        async def ingest(session: Any, ctx: IngestContext, events: Sequence[ChatEvent]) -> Any:
+            return await _ingest_events(session, ctx, events, figures)
+
+        figures.fetched += await reread_chat_events(runtime, ctx, ingest)
+    else:
+        figures.fetched += await reread_dated(runtime, ctx, client, channel)
+
+
+async def _record_skipped(
+    session: Any, ctx: IngestContext, channel: str, invalid: list[InvalidItem]
+) -> None:
+    await MalformedItemRepository(session, ctx.seller_id).record(
+        ctx.connection_id, channel, invalid_rows(invalid)
+    )
+
+
 def _normalise_all(
     items: Sequence[Any], normalise: Any, figures: ChannelFigures
 ) -> list[NormalisedItem]:
@@ -328,6 +364,11 @@ async def _sync_dated(
     date_from = HISTORY_START if full or watermark is None else ensure_utc(watermark) - OVERLAP
     normalise = normalise_feedback if channel == "review" else normalise_question
     walker = client.walk(WB_CHANNEL[channel], date_from=max(date_from, HISTORY_START), take=take)
+    async with runtime.sessionmaker() as session:
+        # Items skipped before may come back whole in this walk: then they are done.
+        pending = await MalformedItemRepository(session, ctx.seller_id).has_pending(
+            ctx.connection_id, channel
+        )
     async with PagePipeline() as pipeline:
         async for page in walker.pages():
             figures.fetched += len(page.items) + len(page.invalid)
@@ -335,8 +376,17 @@ async def _sync_dated(
             items = _normalise_all(page.items, normalise, figures)
             page.items = []  # the WB models are not needed past this point: free them early
             prepared = await _prepare(runtime, ctx, channel, items)
+            parsed = [item.external_id for item in items] if pending else []
             await pipeline.submit(
-                _write_dated_page(runtime, ctx, prepared, page.watermark, figures)
+                _write_dated_page(
+                    runtime,
+                    ctx,
+                    prepared,
+                    page.watermark,
+                    figures,
+                    figures.take_unrecorded(),
+                    parsed,
+                )
             )
 
 
@@ -354,12 +404,19 @@ async def _write_dated_page(
     prepared: PreparedBatch,
     watermark: datetime | None,
     figures: ChannelFigures,
+    invalid: list[InvalidItem],
+    parsed: list[str],
 ) -> None:
-    """One transaction: the page's rows and the watermark they prove."""
+    """One transaction: the page's rows, its skipped items and the watermark they prove."""
     channel = prepared.channel
     async with unit_of_work(runtime.sessionmaker) as session:
         batch = await write_batch(session, ctx, prepared)
         figures.add(batch)
+        await _record_skipped(session, ctx, channel, invalid)
+        if parsed:
+            await MalformedItemRepository(session, ctx.seller_id).resolve(
+                ctx.connection_id, channel, parsed
+            )
         if watermark is not None:
             state = await SyncStateRepository(session, ctx.seller_id).for_channel(
                 ctx.connection_id, channel
@@ -420,7 +477,11 @@ async def _sync_review_archive(
             skip += page.size
             done = page.size < ARCHIVE_TAKE
             prepared = await _prepare(runtime, ctx, "review", items)
-            await pipeline.submit(_write_archive_page(runtime, ctx, prepared, skip, done, figures))
+            await pipeline.submit(
+                _write_archive_page(
+                    runtime, ctx, prepared, skip, done, figures, figures.take_unrecorded()
+                )
+            )
             if done:
                 return
 
@@ -432,10 +493,12 @@ async def _write_archive_page(
     skip: int,
     done: bool,
     figures: ChannelFigures,
+    invalid: list[InvalidItem],
 ) -> None:
-    """One transaction: the page's rows and the archive offset to resume from."""
+    """One transaction: the page's rows, its skipped items and the offset to resume from."""
     async with unit_of_work(runtime.sessionmaker) as session:
         figures.add(await write_batch(session, ctx, prepared))
+        await _record_skipped(session, ctx, "review", invalid)
         state = await SyncStateRepository(session, ctx.seller_id).for_channel(
             ctx.connection_id, ARCHIVE_STATE
         )
@@ -469,6 +532,7 @@ async def _sync_chats(
     listing = await client.list_chats()
     figures.fetched += listing.size
     _record_invalid(listing.invalid, figures)
+    figures.take_unrecorded()  # the whole list is read again by every run
     async with unit_of_work(runtime.sessionmaker) as session:
         threads, existing = await _load_threads(session, ctx, [c.chat_id for c in listing.items])
         for chat in listing.items:
@@ -483,6 +547,9 @@ async def _sync_chats(
         async with unit_of_work(runtime.sessionmaker) as session:
             batch = await _ingest_events(session, ctx, events.items, figures)
             figures.add(batch)
+            # WB never sends an event twice: keep the raw ones that did not parse, before
+            # the cursor moves past them.
+            await _record_skipped(session, ctx, "chat", figures.take_unrecorded())
             state = await SyncStateRepository(session, ctx.seller_id).for_channel(
                 ctx.connection_id, "chat"
             )

@@ -10,6 +10,7 @@ from agentiq.models.escalation import Escalation
 from agentiq.models.interaction import PRIORITY_RANK, Channel, Interaction, Priority, Status
 from agentiq.models.interaction_event import InteractionEvent
 from agentiq.models.link_candidate import LinkCandidate
+from agentiq.models.malformed_item import MalformedItem
 from agentiq.models.marketplace_connection import MarketplaceConnection
 from agentiq.models.membership import Membership, Role
 from agentiq.models.metric_fact import MetricDaily, MetricFact
@@ -42,6 +43,7 @@ __all__ = [
     "Interaction",
     "InteractionEvent",
     "LinkCandidate",
+    "MalformedItem",
     "MarketplaceConnection",
     "Membership",
     "MetricDaily",
