@@ -17,6 +17,7 @@ from agentiq.analytics.endpoints import readiness_router
 from agentiq.analytics.endpoints import router as analytics_router
 from agentiq.appeals.endpoints import router as appeals_router
 from agentiq.auth.endpoints import router as auth_router
+from agentiq.autonomy.endpoints import router as autonomy_router
 from agentiq.cabinets.endpoints import router as cabinets_router
 from agentiq.config import Settings, SettingsError, get_settings
 from agentiq.db import ping
@@ -58,6 +59,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     cabinets_router,  # /api/settings/cabinets
     appeals_router,  # /api/appeals, /api/products/{nm_id}/impact
     promo_router,  # /api/promo-codes, /api/settings/promo
+    autonomy_router,  # /api/settings/autonomy, /api/autonomy/buckets/{id}
     links_router,  # /api/links/...
     link_items_router,  # /api/interactions/{id}/links, /escalate
     escalations_router,  # /api/escalations/...

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from agentiq.kit.time import utcnow
 from agentiq.models import (
     ApiToken,
+    AutonomyBucket,
     Escalation,
     Interaction,
     LinkCandidate,
@@ -71,6 +72,8 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
         session.add(appeal)
         promo = PromoCode(seller_id=ids["seller_id"], code="MARKERCODE", scope={}, send_count=0)
         session.add(promo)
+        bucket = AutonomyBucket(seller_id=ids["seller_id"], channel="review", rating=5, intent="")
+        session.add(bucket)
         chat = Interaction(
             seller_id=ids["seller_id"],
             channel="chat",
@@ -112,6 +115,7 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
         interaction_id = interaction.id
         appeal_id = appeal.id
         promo_id = promo.id
+        bucket_id = bucket.id
     # Every id-like parameter name used by routes maps to seller A's object of that kind.
     return {
         "cabinet_id": cabinet.json()["id"],
@@ -125,6 +129,7 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
         "seller_id": ids["seller_id"],
         "appeal_id": appeal_id,
         "code_id": promo_id,
+        "bucket_id": bucket_id,
         "link_id": link_id,
         "escalation_id": escalation_id,
         "alert_id": alert_id,

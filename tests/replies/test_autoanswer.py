@@ -10,6 +10,7 @@ from agentiq.db import unit_of_work
 from agentiq.guardrails import check, has_blocking
 from agentiq.models import Interaction, ReplyOutbox
 from agentiq.replies.tasks import dispatch_due, run_auto_answers_all
+from tests.replies.earn import earn_bucket
 from tests.replies.world import World, add_item
 
 RULES = {
@@ -22,8 +23,12 @@ RULES = {
 
 
 async def _outbox(world: World) -> list[ReplyOutbox]:
+    """The auto answers queued (an operator's replies that earned the bucket are not)."""
     async with unit_of_work(world.runtime.sessionmaker) as session:
-        return list(await session.scalars(select(ReplyOutbox).order_by(ReplyOutbox.id)))
+        rows = await session.scalars(
+            select(ReplyOutbox).where(ReplyOutbox.is_auto.is_(True)).order_by(ReplyOutbox.id)
+        )
+        return list(rows)
 
 
 async def test_auto_answer_off_by_default(client: httpx.AsyncClient, world: World) -> None:
@@ -39,6 +44,8 @@ async def test_auto_answer_rules_cap_and_delivery(client: httpx.AsyncClient, wor
     with_text = await add_item(world, "review", text="Отличная вещь", rating=5)
     saved = await client.put("/api/settings/auto-answer", json=RULES)
     assert saved.status_code == 200, saved.text
+    assert await run_auto_answers_all(world.runtime) == 0  # the 5★ bucket has not earned it
+    await earn_bucket(client, world, channel="review", text="", rating=5)
 
     assert await run_auto_answers_all(world.runtime) == 2  # the daily cap
     rows = await _outbox(world)
@@ -51,7 +58,7 @@ async def test_auto_answer_rules_cap_and_delivery(client: httpx.AsyncClient, wor
         assert not has_blocking(check(row.text, "review"))
 
     assert await run_auto_answers_all(world.runtime) == 0  # cap reached for today
-    assert await dispatch_due(world.runtime) == {"published": 2}
+    assert await dispatch_due(world.runtime) == {"published": 3}  # + the operator's reply
     async with unit_of_work(world.runtime.sessionmaker) as session:
         answered = [await session.get(Interaction, r.interaction_id) for r in rows]
     for item in answered:

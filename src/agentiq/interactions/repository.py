@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     Row,
     and_,
+    exists,
     false,
     func,
     literal,
@@ -26,7 +27,7 @@ from agentiq.interactions import sortkeys
 from agentiq.interactions.schemas import CHANNELS, COUNT_CAP, QUEUES, InboxFilter, Queue
 from agentiq.interactions.search import search_condition
 from agentiq.kit.repository import TenantRepository
-from agentiq.models import Interaction, Membership, ProductCard, User
+from agentiq.models import Interaction, Membership, ProductCard, ReplyOutbox, User
 
 # Columns of one inbox row (heavy fields such as pros/cons/extra_data are left out).
 ROW_COLUMNS = (
@@ -57,6 +58,15 @@ ROW_COLUMNS = (
 def product_name_column() -> ColumnElement[Any]:
     # Product cards may lag behind sync; the review itself carries the name WB sent.
     return func.coalesce(ProductCard.name, Interaction.extra_data["product_name"].as_string())
+
+
+def auto_answered_column() -> ColumnElement[Any]:
+    """Whether an auto answer was queued for the item: the list's «авто» chip."""
+    return (
+        exists()
+        .where(ReplyOutbox.interaction_id == Interaction.id, ReplyOutbox.is_auto.is_(True))
+        .label("auto_answered")
+    )
 
 
 def dialect_of(session: AsyncSession) -> str:
@@ -159,7 +169,9 @@ class InteractionRepository(TenantRepository[Interaction]):
             page = union_all(*wrapped).subquery("page")
         page_keys = list(page.c)
         stmt = (
-            select(*ROW_COLUMNS, product_name_column(), User.name, *page_keys)
+            select(
+                *ROW_COLUMNS, product_name_column(), User.name, auto_answered_column(), *page_keys
+            )
             .join(page, page.c[f"k{len(keys) - 1}"] == Interaction.id)
             .outerjoin(
                 ProductCard,
@@ -202,7 +214,7 @@ class InteractionRepository(TenantRepository[Interaction]):
         if not ids:
             return []
         stmt = (
-            select(*ROW_COLUMNS, product_name_column(), User.name)
+            select(*ROW_COLUMNS, product_name_column(), User.name, auto_answered_column())
             .outerjoin(
                 ProductCard,
                 and_(

@@ -83,6 +83,8 @@ class InboxRow(BaseModel):
     viewed_at: datetime | None
     assigned_user_id: int | None
     assigned_user_name: str | None
+    # An auto answer was queued (earned autonomy): «авто» in the list.
+    auto_answered: bool = False
 
 
 class InboxPage(BaseModel):

@@ -87,6 +87,7 @@ def row_to_inbox(row: Any, now: datetime) -> InboxRow:
     data = {column.key: row[i] for i, column in enumerate(ROW_COLUMNS)}
     data["product_name"] = row[len(ROW_COLUMNS)]
     data["assigned_user_name"] = row[len(ROW_COLUMNS) + 1]
+    data["auto_answered"] = bool(row[len(ROW_COLUMNS) + 2])
     data["sla_state"] = sla_state(data["needs_response"], data["sla_due_at"], now)
     return InboxRow(**data)
 

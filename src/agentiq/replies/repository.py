@@ -113,27 +113,52 @@ async def renew_lease(
 
 
 async def auto_answer_candidates(
-    session: AsyncSession, seller_id: int, channels: Sequence[str], limit: int
-) -> list[int]:
-    """Open items that still need a response and never had a reply queued, oldest first."""
+    session: AsyncSession,
+    seller_id: int,
+    buckets: Sequence[tuple[str, int, str]],
+    limit: int,
+    after: tuple[datetime, int] | None = None,
+) -> list[tuple[datetime, int]]:
+    """Open items of the given buckets (channel, rating, intent) that still need a response
+    and never had a reply queued, oldest first, one keyset page after `after`.
+
+    The bucket filter is in SQL, so a backlog of other items can never starve a bucket.
+    """
     from sqlalchemy import exists
 
     from agentiq.models import Interaction
 
+    if not buckets:
+        return []
+    rating = func.coalesce(Interaction.rating, 0)
+    intent = func.coalesce(Interaction.intent, "general")
+    clauses = [
+        # Reviews are bucketed by stars, questions and chats by intent (autonomy.bucket_key).
+        and_(Interaction.channel == channel, rating == stars)
+        if channel == "review"
+        else and_(Interaction.channel == channel, intent == kind)
+        for channel, stars, kind in buckets
+    ]
+    in_bucket = or_(*clauses)
     has_reply = exists().where(ReplyOutbox.interaction_id == Interaction.id)
-    stmt = (
-        select(Interaction.id)
-        .where(
-            Interaction.seller_id == seller_id,
-            Interaction.channel.in_(list(channels)),
-            Interaction.status == "open",
-            Interaction.needs_response.is_(True),
-            ~has_reply,
-        )
-        .order_by(Interaction.occurred_at, Interaction.id)
-        .limit(limit)
+    stmt = select(Interaction.occurred_at, Interaction.id).where(
+        Interaction.seller_id == seller_id,
+        Interaction.status == "open",
+        Interaction.needs_response.is_(True),
+        in_bucket,
+        ~has_reply,
     )
-    return list((await session.scalars(stmt)).all())
+    if after is not None:
+        # Spelled out (not a row value) so the datetime binds through the column's type.
+        occurred, last_id = after
+        stmt = stmt.where(
+            or_(
+                Interaction.occurred_at > occurred,
+                and_(Interaction.occurred_at == occurred, Interaction.id > last_id),
+            )
+        )
+    stmt = stmt.order_by(Interaction.occurred_at, Interaction.id).limit(limit)
+    return [(occurred, id_) for occurred, id_ in (await session.execute(stmt)).all()]
 
 
 async def sellers_with_auto_answer(session: AsyncSession) -> list[int]:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.analytics.facts import record_many, reply_facts
+from agentiq.autonomy import service as autonomy
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.db import after_commit
 from agentiq.drafting.quality import (
@@ -179,6 +180,7 @@ async def submit_reply(
         payload={"outbox_id": row.id, "kind": kind, "is_auto": is_auto, "state": row.state},
     )
     if quality is not None:
+        await autonomy.record_outcome(session, seller_id, item, quality)
         record_event(
             session,
             seller_id,

@@ -10,6 +10,7 @@ from agentiq.web.routes import (
     analytics_pages,
     appeals_pages,
     auth_pages,
+    autonomy_pages,
     inbox_pages,
     linking_pages,
     onboarding,
@@ -34,6 +35,7 @@ for area in (
     appeals_pages,
     alerts_pages,
     promo_pages,
+    autonomy_pages,
 ):
     router.include_router(area.router)
 

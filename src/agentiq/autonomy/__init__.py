@@ -1,0 +1,1 @@
+"""Earned autonomy: auto-answers per bucket (channel × rating × intent), earned in shadow."""
