@@ -212,6 +212,11 @@ async def test_invite_and_switch_seller(app: object) -> None:
         invite = await owner.post("/api/auth/members", json={"email": "agency@example.com"})
         assert invite.status_code == 201
         assert invite.json()["temporary_password"] is None  # existing account
+        # An existing account joins only by accepting the invitation itself.
+        waiting = (await agency.get("/api/auth/invitations")).json()
+        assert [w["seller_name"] for w in waiting] == ["Магазин А"]
+        accepted = await agency.post(f"/api/auth/invitations/{waiting[0]['id']}/accept")
+        assert accepted.status_code == 200, accepted.text
         me = (await agency.get("/api/auth/me")).json()
         assert {s["name"] for s in me["sellers"]} == {"Магазин А", "Агентство"}
         target = next(s for s in me["sellers"] if s["name"] == "Магазин А")

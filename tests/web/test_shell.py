@@ -187,6 +187,10 @@ async def test_seller_switcher_for_a_member_of_two_sellers(app: object) -> None:
         await signed_in(first, "agency@example.ru", "Агентство")
         await signed_in(second, "brand@example.ru", "Бренд")
         await second.post("/settings/team", data=form(email="agency@example.ru"))
+        # The agency's account accepts the invitation before the brand appears.
+        invitation = (await first.get("/api/auth/invitations")).json()[0]
+        accepted = await first.post(f"/invitations/{invitation['id']}/accept", data=form())
+        assert accepted.status_code == 303
         page = await first.get("/settings/connections")
         assert 'id="seller-select"' in page.text and "Бренд" in page.text
         option = page.text.split("Бренд")[0].rsplit('<option value="', 1)[1].split('"')[0]

@@ -11,6 +11,7 @@ from agentiq.auth.schemas import (
     ApiTokenCreatedOut,
     ApiTokenIn,
     ApiTokenOut,
+    InvitationOut,
     InviteIn,
     InviteOut,
     MemberOut,
@@ -157,7 +158,7 @@ async def members(principal: CurrentPrincipal, db: DbSession) -> list[MemberOut]
 @router.post("/members", response_model=InviteOut, status_code=status.HTTP_201_CREATED)
 async def invite(body: InviteIn, principal: OwnerPrincipal, db: DbSession) -> InviteOut:
     invitation = await service.invite_operator(
-        db, principal.seller_id, email=body.email, name=body.name
+        db, principal.seller_id, email=body.email, name=body.name, invited_by=principal.user
     )
     user = invitation.user
     return InviteOut(
@@ -169,3 +170,27 @@ async def invite(body: InviteIn, principal: OwnerPrincipal, db: DbSession) -> In
 @router.delete("/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_member(user_id: int, principal: OwnerPrincipal, db: DbSession) -> None:
     await service.remove_member(db, principal.seller_id, user_id, by=principal.user)
+
+
+@router.get("/invitations", response_model=list[InvitationOut])
+async def invitations(principal: CurrentPrincipal, db: DbSession) -> list[InvitationOut]:
+    """Sellers that invited the signed-in user; joining needs the user's own «accept»."""
+    return [
+        InvitationOut(id=i.id, seller_name=s.name, role=i.role, created_at=i.created_at)
+        for i, s in await service.pending_invitations(db, principal.user)
+    ]
+
+
+@router.post("/invitations/{invitation_id}/accept", response_model=MeOut)
+async def accept_invitation(
+    invitation_id: int, principal: CurrentPrincipal, db: DbSession
+) -> MeOut:
+    await service.answer_invitation(db, principal.user, invitation_id, accept=True)
+    return await _me(db, principal)
+
+
+@router.post("/invitations/{invitation_id}/decline", status_code=status.HTTP_204_NO_CONTENT)
+async def decline_invitation(
+    invitation_id: int, principal: CurrentPrincipal, db: DbSession
+) -> None:
+    await service.answer_invitation(db, principal.user, invitation_id, accept=False)

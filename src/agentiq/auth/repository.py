@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.kit.time import utcnow
-from agentiq.models import ApiToken, Membership, User, UserSession
+from agentiq.models import ApiToken, Membership, MembershipInvitation, Seller, User, UserSession
 
 
 class AccountRepository:
@@ -73,6 +73,27 @@ class AccountRepository:
                 Membership.seller_id == seller_id, Membership.user_id == user_id
             )
         )
+
+    async def invitation(self, seller_id: int, user_id: int) -> MembershipInvitation | None:
+        return await self.session.scalar(
+            select(MembershipInvitation).where(
+                MembershipInvitation.seller_id == seller_id,
+                MembershipInvitation.user_id == user_id,
+            )
+        )
+
+    async def invitations_for_user(
+        self, user_id: int
+    ) -> Sequence[tuple[MembershipInvitation, Seller]]:
+        """Invitations addressed to this user (the invitee's view spans sellers by design:
+        each row is one the user may accept or decline, nothing more)."""
+        rows = await self.session.execute(
+            select(MembershipInvitation, Seller)
+            .join(Seller, Seller.id == MembershipInvitation.seller_id)
+            .where(MembershipInvitation.user_id == user_id)
+            .order_by(MembershipInvitation.created_at, MembershipInvitation.id)
+        )
+        return [(i, s) for i, s in rows.tuples()]
 
     async def members(self, seller_id: int) -> Sequence[tuple[Membership, User]]:
         rows = await self.session.execute(

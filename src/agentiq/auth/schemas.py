@@ -58,6 +58,13 @@ class InviteOut(BaseModel):
     temporary_password: str | None
 
 
+class InvitationOut(BaseModel):
+    id: int
+    seller_name: str
+    role: str
+    created_at: datetime
+
+
 class ApiTokenIn(BaseModel):
     name: str = Field(max_length=200)
 

@@ -6,6 +6,7 @@ Services flush, never commit: the request (or CLI command) that calls them commi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,7 +22,15 @@ from agentiq.auth.throttle import SigninThrottle
 from agentiq.kit.crypto import hash_token, new_token
 from agentiq.kit.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from agentiq.kit.time import utcnow
-from agentiq.models import ApiToken, Membership, Role, Seller, User, UserSession
+from agentiq.models import (
+    ApiToken,
+    Membership,
+    MembershipInvitation,
+    Role,
+    Seller,
+    User,
+    UserSession,
+)
 
 SESSION_LIFETIME = timedelta(days=14)
 API_TOKEN_PREFIX = "aiq_"
@@ -193,12 +202,20 @@ class Invitation:
     user: User
     created: bool
     temporary_password: str | None
+    # True: an existing account was invited and joins only once it accepts.
+    pending: bool = False
 
 
 async def invite_operator(
-    session: AsyncSession, seller_id: int, *, email: str, name: str = ""
+    session: AsyncSession,
+    seller_id: int,
+    *,
+    email: str,
+    name: str = "",
+    invited_by: User | None = None,
 ) -> Invitation:
-    """Add a member; a new account gets a one-time password the owner hands over."""
+    """Add a member: a new account gets a one-time password the owner hands over; an
+    existing account gets an invitation it accepts after signing in."""
     email = _check_email(email)
     accounts = AccountRepository(session)
     user = await accounts.user_by_email(email)
@@ -214,9 +231,42 @@ async def invite_operator(
     elif await accounts.membership(seller_id, user.id):
         message = "Этот пользователь уже в команде"
         raise Conflict(message, details={"email": message})
+    else:
+        # Someone else's account: an invitation it accepts, never a membership over its head.
+        if await accounts.invitation(seller_id, user.id) is None:
+            session.add(
+                MembershipInvitation(
+                    seller_id=seller_id,
+                    user_id=user.id,
+                    role=Role.operator.value,
+                    invited_by_user_id=invited_by.id if invited_by else None,
+                )
+            )
+            await session.flush()
+        return Invitation(user=user, created=False, temporary_password=None, pending=True)
     session.add(Membership(seller_id=seller_id, user_id=user.id, role=Role.operator.value))
     await session.flush()
     return Invitation(user=user, created=created, temporary_password=temporary)
+
+
+async def pending_invitations(
+    session: AsyncSession, user: User
+) -> Sequence[tuple[MembershipInvitation, Seller]]:
+    return await AccountRepository(session).invitations_for_user(user.id)
+
+
+async def answer_invitation(
+    session: AsyncSession, user: User, invitation_id: int, *, accept: bool
+) -> Seller:
+    """Accept (the user becomes a member) or decline; 404 for anyone else's invitation."""
+    for invitation, seller in await AccountRepository(session).invitations_for_user(user.id):
+        if invitation.id == invitation_id:
+            if accept:
+                session.add(Membership(seller_id=seller.id, user_id=user.id, role=invitation.role))
+            await session.delete(invitation)
+            await session.flush()
+            return seller
+    raise NotFound("Приглашение не найдено")
 
 
 async def remove_member(session: AsyncSession, seller_id: int, user_id: int, *, by: User) -> None:

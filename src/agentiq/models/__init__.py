@@ -13,6 +13,7 @@ from agentiq.models.link_candidate import LinkCandidate
 from agentiq.models.malformed_item import MalformedItem
 from agentiq.models.marketplace_connection import MarketplaceConnection
 from agentiq.models.membership import Membership, Role
+from agentiq.models.membership_invitation import MembershipInvitation
 from agentiq.models.metric_fact import MetricDaily, MetricFact
 from agentiq.models.ops_alert import OpsAlert
 from agentiq.models.product_card import ProductCard
@@ -46,6 +47,7 @@ __all__ = [
     "MalformedItem",
     "MarketplaceConnection",
     "Membership",
+    "MembershipInvitation",
     "MetricDaily",
     "MetricFact",
     "OpsAlert",

@@ -21,7 +21,7 @@ from agentiq.deps import (
 from agentiq.kit.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from agentiq.kit.time import utcnow
 from agentiq.tenancy.service import sellers_for_user
-from agentiq.web.routes.common import field_errors, safe_next
+from agentiq.web.routes.common import Shell, field_errors, safe_next
 from agentiq.web.routes.onboarding import demo_data_for_demo_seller
 from agentiq.web.templating import redirect, render
 
@@ -71,7 +71,9 @@ async def login_submit(
         replaces=await service.session_from_cookie(db, request.cookies.get(SESSION_COOKIE)),
     )
     await demo_data_for_demo_seller(db, runtime, issued.row.seller_id)
-    response = RedirectResponse(safe_next(next), status_code=303)
+    # Invitations waiting for this user are shown first: joining a company is their call.
+    waiting = await service.pending_invitations(db, user)
+    response = RedirectResponse("/invitations" if waiting else safe_next(next), status_code=303)
     set_session_cookie(response, issued.token, runtime.settings)
     return response
 
@@ -137,3 +139,29 @@ async def switch_seller(
     principal.session.last_seen_at = utcnow()  # the next sign-in lands here
     await db.flush()
     return redirect(request, "/inbox")
+
+
+@router.get("/invitations")
+async def invitations_page(
+    request: Request, shell: Shell, principal: CurrentPrincipal, db: DbSession
+) -> Response:
+    rows = await service.pending_invitations(db, principal.user)
+    invitations = [{"id": i.id, "seller_name": s.name} for i, s in rows]
+    return render(request, "invitations.html", {**shell, "invitations": invitations})
+
+
+@router.post("/invitations/{invitation_id}/{answer}")
+async def answer_invitation(
+    request: Request, invitation_id: int, answer: str, principal: CurrentPrincipal, db: DbSession
+) -> Response:
+    if answer not in {"accept", "decline"}:
+        raise NotFound()
+    seller = await service.answer_invitation(
+        db, principal.user, invitation_id, accept=answer == "accept"
+    )
+    if answer == "accept" and principal.session is not None:
+        principal.session.seller_id = seller.id  # straight into the company just joined
+        principal.session.last_seen_at = utcnow()
+        await db.flush()
+    remaining = await service.pending_invitations(db, principal.user)
+    return redirect(request, "/invitations" if remaining else "/inbox")

@@ -229,7 +229,7 @@ async def invite(
 ) -> Response:
     try:
         invitation = await auth_service.invite_operator(
-            db, principal.seller_id, email=email, name=name
+            db, principal.seller_id, email=email, name=name, invited_by=principal.user
         )
     except (ValidationFailed, Conflict) as exc:
         extra = {"values": {"email": email, "name": name}, "errors": field_errors(exc)}
