@@ -1,7 +1,7 @@
 """membership_invitations: adding an existing account to a seller waits for its acceptance
 
 Revision ID: sec_0001
-Revises: 0003_linking
+Revises: input_0004
 Create Date: 2026-12-02 00:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "sec_0001"
-down_revision: str | None = "0003_linking"
+down_revision: str | None = "input_0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
