@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     var_dir: Path = DEFAULT_VAR_DIR
     database_url: str = ""
     redis_url: str | None = None
+    # A Redis that hangs must not hang sign-in: every call gives up after this (seconds).
+    redis_socket_timeout_s: float = Field(default=2.0, gt=0, le=60)
     secret_key: str = ""
     # Old keys kept only to decrypt what they encrypted (rotation); comma-separated.
     previous_secret_keys: str = ""

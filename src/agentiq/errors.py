@@ -9,6 +9,9 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -53,6 +56,7 @@ def _to_response(
     return _html(request, status, message)
 
 
+REDIS_DOWN = "Сервис временно недоступен: хранилище сессий не отвечает. Попробуйте через минуту"
 OUT_OF_RANGE = "Число вне допустимого диапазона: проверьте значение"
 
 
@@ -93,6 +97,14 @@ def install_error_handlers(app: FastAPI) -> None:
         # database: the caller's mistake, told in words, never a 500.
         if is_out_of_range(exc):
             return _to_response(request, 422, "out_of_range", OUT_OF_RANGE, None)
+        return await _unexpected(request, exc)
+
+    @app.exception_handler(RedisError)
+    async def _redis_down(request: Request, exc: RedisError) -> Response:
+        # Sessions, sign-in limits and locks live in Redis: without it, say so and come back.
+        if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+            log.warning("redis unavailable: %s", type(exc).__name__)
+            return _to_response(request, 503, "redis_unavailable", REDIS_DOWN, None)
         return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)

@@ -63,7 +63,15 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     engine = create_engine(settings)
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = (
+        Redis.from_url(
+            settings.redis_url,
+            socket_timeout=settings.redis_socket_timeout_s,
+            socket_connect_timeout=settings.redis_socket_timeout_s,
+        )
+        if settings.redis_url
+        else None
+    )
     counter = (
         RedisFailureCounter(redis, settings.signin_window_s)
         if redis is not None

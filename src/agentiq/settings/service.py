@@ -119,6 +119,19 @@ OWN_KEY_MESSAGE = (
 )
 
 
+KEY_FORMAT_MESSAGE = (
+    "Ключ API состоит из латинских букв, цифр и знаков, без пробелов и русских букв: "
+    "скопируйте его из кабинета провайдера ещё раз"
+)
+
+
+def check_api_key_format(key: str) -> None:
+    """A key goes into an HTTP header: printable ASCII without spaces, or it is not a key
+    (a Cyrillic look-alike, a pasted sentence) and every LLM call would fail later."""
+    if key and not all("!" <= ch <= "~" for ch in key):
+        raise ValidationFailed(KEY_FORMAT_MESSAGE, details={"api_key": KEY_FORMAT_MESSAGE})
+
+
 async def update_ai_settings(
     session: AsyncSession, runtime: Runtime, seller_id: int, changes: AISettingsIn
 ) -> AISettingsOut:
@@ -126,6 +139,8 @@ async def update_ai_settings(
     value = dict(row.value or {})
     fields = changes.model_dump(exclude_unset=True)
     api_key = fields.pop("api_key", None)
+    if api_key is not None:
+        check_api_key_format(api_key.strip())
     env = runtime.settings
     if fields.get("base_url") is not None:
         fields["base_url"] = fields["base_url"].strip()
