@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Form, Query, UploadFile
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile as StarletteUpload
 
-from agentiq.analytics import readiness, service
+from agentiq.analytics import fallback, readiness, service
 from agentiq.analytics.export import TABLES, to_csv
 from agentiq.analytics.readiness import Readiness, ReadinessThresholds
 from agentiq.analytics.repository import Scope
 from agentiq.analytics.schemas import Communication
-from agentiq.deps import CurrentPrincipal, DbSession
+from agentiq.cabinets.repository import CabinetRepository
+from agentiq.deps import CurrentPrincipal, DbSession, OwnerPrincipal
+from agentiq.kit.errors import ValidationFailed
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
 
@@ -63,3 +66,35 @@ async def pilot_readiness(
 ) -> Readiness:
     """Go / no-go for a pilot; every threshold is a query parameter and is echoed back."""
     return await readiness.pilot_readiness(db, principal.seller_id, thresholds)
+
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+@router.post("/fallback/reviews")
+async def import_review_export(
+    db: DbSession,
+    principal: OwnerPrincipal,
+    file: UploadFile,
+    cabinet_id: int | None = Form(default=None),
+) -> dict[str, object]:
+    """Review history from a WB-cabinet export (CSV/XLSX) as `fallback` facts; per-row errors."""
+    data = await read_upload(file)
+    if cabinet_id is not None:
+        await CabinetRepository(db, principal.seller_id).get(cabinet_id)
+    result = await fallback.import_reviews(
+        db, principal.seller_id, data, file.filename or "", cabinet_id=cabinet_id
+    )
+    return {
+        "imported": result.imported,
+        "covered_by_api": result.covered_by_api,
+        "errors": [{"row": e.row, "message": e.message} for e in result.errors],
+    }
+
+
+async def read_upload(file: StarletteUpload) -> bytes:
+    data = await file.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        message = "Файл больше 20 МБ: разбейте выгрузку на части"
+        raise ValidationFailed(message, details={"file": message})
+    return data

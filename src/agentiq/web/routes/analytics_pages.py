@@ -10,15 +10,17 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
+from agentiq.analytics import fallback, readiness, service
 from agentiq.analytics import home as home_service
-from agentiq.analytics import readiness, service
+from agentiq.analytics.endpoints import read_upload
 from agentiq.analytics.export import CHANNEL_TITLES, KPI_TITLES, SOURCE_TITLES
 from agentiq.analytics.schemas import Communication
 from agentiq.cabinets.repository import CabinetRepository
-from agentiq.deps import CurrentPrincipal, DbSession
+from agentiq.deps import CurrentPrincipal, DbSession, OwnerPrincipal
 from agentiq.kit.errors import ValidationFailed
-from agentiq.web.routes.common import Shell
+from agentiq.web.routes.common import Shell, field_errors
 from agentiq.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -178,3 +180,28 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+@router.post("/analytics/import")
+async def import_reviews_page(
+    request: Request, shell: Shell, db: DbSession, principal: OwnerPrincipal
+) -> Response:
+    """The form twin of POST /api/analytics/fallback/reviews: the result as a page."""
+    form = await request.form()
+    upload = form.get("file")
+    errors: dict[str, str] = {}
+    result = None
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        errors["file"] = "Выберите файл выгрузки отзывов (CSV или XLSX)"
+    else:
+        try:
+            data = await read_upload(upload)
+            result = await fallback.import_reviews(db, principal.seller_id, data, upload.filename)
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
+    return render(
+        request,
+        "analytics_import.html",
+        {**shell, "result": result, "errors": errors},
+        status=422 if errors else 200,
+    )
