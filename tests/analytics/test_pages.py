@@ -57,7 +57,7 @@ async def test_home_checklist_ticks_itself_and_analytics_renders(
     full = await client.get("/analytics", params={"mode": "full", "days": 7})
     for chart in ("chart-speed", "chart-quality", "chart-volume", "chart-ratings"):
         assert f'id="{chart}"' in full.text
-    assert "Оценка / доп. источник" not in full.text
+    assert "badge-fallback" not in full.text
     # The day with only the file-export review: its figures carry the fallback badge.
     day = (now - timedelta(days=3)).date().isoformat()
     only_file = await client.get(
