@@ -22,7 +22,7 @@ from agentiq.ingestion.normalise import NormalisedItem
 from agentiq.ingestion.repository import ExistingRow, IngestionRepository
 from agentiq.kit.time import ensure_utc, utcnow
 from agentiq.linking.scoring import DEFAULT_WINDOW_DAYS
-from agentiq.linking.service import link_items
+from agentiq.linking.service import link_items, touch_from
 from agentiq.models import PRIORITY_RANK, Priority
 from agentiq.triage.engine import triage
 from agentiq.triage.llm_mark import LLM_INTENT, carried_llm_mark
@@ -88,6 +88,8 @@ class PreparedBatch:
     result: BatchResult
     rows: list[dict[str, Any]] = field(default_factory=list)
     cards: list[dict[str, Any]] = field(default_factory=list)
+    # Rows not stored before this batch: they have no links to forget.
+    new_external_ids: set[str] = field(default_factory=set)
     facts: list[Fact] = field(default_factory=list)
 
 
@@ -123,6 +125,7 @@ async def prepare_batch(
         result.changed_ids.append(item.external_id)
         if old is None:
             result.created += 1
+            prepared.new_external_ids.add(item.external_id)
         else:
             result.updated += 1
         if item.product is not None:
@@ -147,8 +150,19 @@ async def write_batch(
         )
         await repo.replace_wb_answers(prepared.rows, ids)
         if ctx.linking:
+            # The rows just written are the batch's touches: no need to read them back.
+            batch = [
+                touch_from(ids[row["external_id"]], row)
+                for row in prepared.rows
+                if row["external_id"] in ids
+            ]
             await link_items(
-                session, ctx.seller_id, list(ids.values()), window=ctx.link_window_days
+                session,
+                ctx.seller_id,
+                list(ids.values()),
+                window=ctx.link_window_days,
+                batch=batch,
+                new_ids={ids[e] for e in prepared.new_external_ids if e in ids},
             )
     return prepared.result
 

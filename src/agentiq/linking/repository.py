@@ -33,6 +33,23 @@ TOUCH_COLUMNS = (
 )
 
 
+SLIM_COLUMNS = (
+    Interaction.id,
+    Interaction.channel,
+    Interaction.occurred_at,
+    Interaction.nm_id,
+    Interaction.order_id,
+    Interaction.customer_id,
+    Interaction.buyer_name,
+    Interaction.intent,
+    Interaction.text,
+    Interaction.cons,
+    Interaction.extra_data[("triage", "signals")].label("signals"),
+    Interaction.extra_data["size"].label("size"),
+    Interaction.extra_data[("chat", "first_ms")].label("first_ms"),
+)
+
+
 def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -58,25 +75,27 @@ class LinkRepository(TenantRepository[LinkCandidate]):
             rows.extend((await self.session.execute(stmt)).all())
         return rows
 
-    async def same_key_rows(
-        self, column: Any, keys: Sequence[str], exclude_ids: Sequence[int] = ()
-    ) -> list[Row[Any]]:
-        """Touches sharing an order or customer id with any of `keys` (an indexed lookup)."""
-        rows: list[Row[Any]] = []
+    async def same_key_ids(self, column: Any, keys: Sequence[str]) -> list[tuple[int, str]]:
+        """(id, key) of touches sharing an order or customer id with `keys` (indexed)."""
+        found: list[tuple[int, str]] = []
         for chunk in _chunks(sorted(set(keys))):
-            stmt = select(*TOUCH_COLUMNS).where(
+            stmt = select(Interaction.id, column).where(
                 Interaction.seller_id == self.seller_id, column.in_(chunk)
             )
-            rows.extend((await self.session.execute(stmt)).all())
-        return rows
+            found.extend((await self.session.execute(stmt)).tuples().all())
+        return found
 
     async def product_rows(
         self, nm_ids: Sequence[int], channels: Sequence[str], since: datetime, until: datetime
     ) -> list[Row[Any]]:
-        """Touches of these products in these channels within [since, until]."""
+        """Touches of these products in these channels within [since, until].
+
+        Only the JSON fields the scorer reads are extracted (in SQL): decoding whole
+        `extra_data` documents of thousands of reviews would cost more than the scoring.
+        """
         rows: list[Row[Any]] = []
         for chunk in _chunks(sorted(set(nm_ids))):
-            stmt = select(*TOUCH_COLUMNS).where(
+            stmt = select(*SLIM_COLUMNS).where(
                 Interaction.seller_id == self.seller_id,
                 Interaction.nm_id.in_(chunk),
                 Interaction.occurred_at >= since,

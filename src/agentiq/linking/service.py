@@ -7,9 +7,10 @@ pane, the drafting context and auto-actions read the stored links through `buyer
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,7 +44,7 @@ PARTNERS: dict[str, tuple[str, ...]] = {
     "review": ("chat",),
     "question": ("chat",),
 }
-MAX_CANDIDATES_PER_ITEM = 20
+MAX_CANDIDATES_PER_ITEM = 10
 MAX_STEPS = 50
 PREVIEW = 300
 SETTINGS_NAMESPACE, WINDOW_KEY = "linking", "window"
@@ -85,15 +86,14 @@ async def set_window_days(session: AsyncSession, seller_id: int, days: int) -> i
 
 
 def touch_from_row(row: Row[Any]) -> Touch:
-    extra: dict[str, Any] = row.extra_data or {}
-    triage = extra.get("triage") or {}
+    return touch_from(row.id, row._mapping)
+
+
+def touch_from_slim(row: Row[Any]) -> Touch:
+    """A Touch from `LinkRepository.product_rows` (only the JSON fields the scorer reads)."""
     occurred = ensure_utc(row.occurred_at)
-    if row.channel == "chat":
-        # A chat's row moves with its last message; its link to a review is about its start.
-        first_ms = (extra.get("chat") or {}).get("first_ms")
-        if isinstance(first_ms, int) and first_ms > 0:
-            occurred = datetime.fromtimestamp(first_ms / 1000, occurred.tzinfo)
-    size = extra.get("size")
+    if row.channel == "chat" and isinstance(row.first_ms, int) and row.first_ms > 0:
+        occurred = datetime.fromtimestamp(row.first_ms / 1000, occurred.tzinfo)
     return Touch(
         id=row.id,
         channel=row.channel,
@@ -102,9 +102,57 @@ def touch_from_row(row: Row[Any]) -> Touch:
         order_id=row.order_id,
         customer_id=row.customer_id,
         name=name_key(row.buyer_name),
-        problems=problems_of(triage.get("signals"), row.intent),
-        size=str(size) if size not in (None, "") else None,
+        problems=problems_of(row.signals, row.intent),
+        size=str(row.size) if row.size not in (None, "") else None,
         refs=order_refs(f"{row.text or ''} {row.cons or ''}"),
+    )
+
+
+def touch_from(id_: int, row: Mapping[Any, Any]) -> Touch:
+    """A Touch from an interaction's values (a database row or the sync's row dict)."""
+    extra: dict[str, Any] = row["extra_data"] or {}
+    triage = extra.get("triage") or {}
+    occurred = ensure_utc(row["occurred_at"])
+    if row["channel"] == "chat":
+        # A chat's row moves with its last message; its link to a review is about its start.
+        first_ms = (extra.get("chat") or {}).get("first_ms")
+        if isinstance(first_ms, int) and first_ms > 0:
+            occurred = datetime.fromtimestamp(first_ms / 1000, occurred.tzinfo)
+    size = extra.get("size")
+    return Touch(
+        id=id_,
+        channel=row["channel"],
+        occurred_at=occurred,
+        nm_id=row["nm_id"],
+        order_id=row["order_id"],
+        customer_id=row["customer_id"],
+        name=name_key(row["buyer_name"]),
+        problems=problems_of(triage.get("signals"), row["intent"]),
+        size=str(size) if size not in (None, "") else None,
+        refs=order_refs(f"{row['text'] or ''} {row['cons'] or ''}"),
+    )
+
+
+# Signals that say something about the buyer, not just the product and the day.
+BUYER_SIGNALS = frozenset({"same_buyer_name", "same_problem", "extra"})
+
+
+def worth_storing(found: Score) -> bool:
+    """A probable pair is kept (even for analytics) only above the floor and with at least one
+    signal about the buyer: "same product, same day" alone links every buyer of a popular
+    product to every other and would flood the table."""
+    if found.level == "B":
+        return True
+    return found.confidence >= STORE_FLOOR and any(s.name in BUYER_SIGNALS for s in found.signals)
+
+
+def _may_concern_buyer(a: Touch, b: Touch) -> bool:
+    """A cheap pre-check: could the pair carry any signal about the buyer?"""
+    return bool(
+        (a.name and a.name == b.name)
+        or (a.problems & b.problems)
+        or (a.size and a.size == b.size)
+        or (a.refs & b.refs)
     )
 
 
@@ -120,21 +168,31 @@ def _keep(pairs: dict[tuple[int, int], Score], a: int, b: int, found: Score) -> 
 
 
 async def link_items(
-    session: AsyncSession, seller_id: int, ids: Sequence[int], *, window: int | None = None
+    session: AsyncSession,
+    seller_id: int,
+    ids: Sequence[int],
+    *,
+    window: int | None = None,
+    batch: Sequence[Touch] | None = None,
+    new_ids: Collection[int] = (),
 ) -> int:
     """(Re)compute the links of these items; returns how many pairs were stored.
 
     Set-based: the items, their id-sharing touches and their products' touches in the window
     are read with one statement per 500 items, scored in memory, and written in one upsert.
+    The sync passes the touches it has just written (`batch`) and which of them are new
+    (`new_ids`: nothing to forget about those), saving two statements per page.
     """
     if not ids:
         return 0
     days = window if window is not None else await window_days(session, seller_id)
     repo = LinkRepository(session, seller_id)
-    batch = [touch_from_row(r) for r in await repo.touch_rows(ids)]
-    await repo.clear_unjudged(ids)
+    if batch is None:
+        batch = [touch_from_row(r) for r in await repo.touch_rows(ids)]
+    await repo.clear_unjudged([i for i in ids if i not in new_ids])
     if not batch:
         return 0
+    batch_ids = {t.id for t in batch}
     pairs: dict[tuple[int, int], Score] = {}
     # Level B: ids WB gave on both sides.
     for column, attr in (
@@ -144,15 +202,24 @@ async def link_items(
         keys = [getattr(t, attr) for t in batch if getattr(t, attr)]
         if not keys:
             continue
-        by_key: dict[str, list[Touch]] = defaultdict(list)
-        for row in await repo.same_key_rows(column, keys):
-            other = touch_from_row(row)
-            by_key[getattr(other, attr)].append(other)
+        by_key: dict[str, list[int]] = defaultdict(list)
         for touch in batch:
-            for other in by_key.get(getattr(touch, attr) or "", ()):
-                found = score(touch, other, window_days=days)
+            if getattr(touch, attr):
+                by_key[getattr(touch, attr)].append(touch.id)
+        for other_id, key in await repo.same_key_ids(column, keys):
+            if other_id not in batch_ids:
+                by_key[key].append(other_id)
+        for touch in batch:
+            for other_id in by_key.get(getattr(touch, attr) or "", ()):
+                if other_id == touch.id:
+                    continue
+                found = score(
+                    touch,
+                    Touch(other_id, "", touch.occurred_at, **{attr: getattr(touch, attr)}),
+                    window_days=days,
+                )
                 if found is not None and found.level == "B":
-                    _keep(pairs, touch.id, other.id, found)
+                    _keep(pairs, touch.id, other_id, found)
     # Level C: the products' touches in partner channels within the window.
     with_product = [t for t in batch if t.nm_id is not None]
     if with_product:
@@ -164,17 +231,26 @@ async def link_items(
         neighbours: dict[int, list[Touch]] = defaultdict(list)
         if channels:
             nm_ids = [t.nm_id for t in with_product if t.nm_id is not None]
-            rows = await repo.product_rows(nm_ids, channels, since, until)
-            for row in rows:
-                neighbours[row.nm_id].append(touch_from_row(row))
+            for row in await repo.product_rows(nm_ids, channels, since, until):
+                neighbours[row.nm_id].append(touch_from_slim(row))
+        for group in neighbours.values():
+            group.sort(key=lambda t: t.occurred_at)
+        starts = {nm: [t.occurred_at for t in group] for nm, group in neighbours.items()}
         for touch in with_product:
             partners = PARTNERS.get(touch.channel, ())
+            group = neighbours.get(touch.nm_id or 0, [])
+            times = starts.get(touch.nm_id or 0, [])
+            # Only the product's touches within the window around this one (sorted by time).
+            lo = bisect.bisect_left(times, touch.occurred_at - span)
+            hi = bisect.bisect_right(times, touch.occurred_at + span)
             found_here: list[tuple[float, int, Score]] = []
-            for other in neighbours.get(touch.nm_id or 0, ()):
+            for other in group[lo:hi]:
                 if other.channel not in partners or other.id == touch.id:
                     continue
+                if not _may_concern_buyer(touch, other):
+                    continue  # product and time alone: not stored (see worth_storing)
                 found = score(touch, other, window_days=days)
-                if found is not None and found.confidence >= STORE_FLOOR:
+                if found is not None and worth_storing(found):
                     found_here.append((found.confidence, other.id, found))
             for _, other_id, found in heapq.nlargest(MAX_CANDIDATES_PER_ITEM, found_here):
                 _keep(pairs, touch.id, other_id, found)
