@@ -83,3 +83,26 @@ def test_thread_template_and_confirm(page: Any, live_server: LiveServer) -> None
     assert after[key]["judged"] == judged_before + 1
     assert after[key]["confirmed"] == before.get(key, {}).get("confirmed", 0) + 1
     assert after[key]["precision"] is not None
+
+
+def test_escalate_review_to_chat(page: Any, live_server: LiveServer) -> None:
+    sign_up(page, live_server, seed=6)
+    reviews = page.request.get(
+        "/api/interactions?channel=review&rating=1&rating=2&queue=unanswered&limit=50"
+    ).json()["items"]
+    assert reviews, "the demo data has no unanswered negative review"
+    review_id = reviews[0]["id"]
+    page.goto(f"/inbox/{review_id}")
+    panel = page.locator("#escalation")
+    panel.scroll_into_view_if_needed()
+    assert "Опубликуем ответ с приглашением в чат" in panel.inner_text()
+    page.click("#escalate-button")
+    page.locator("#escalation >> text=Ждём покупателя в чате").wait_for()
+    page.locator("#escalation").scroll_into_view_if_needed()
+    shot(page, "thread_04_escalated")
+    state = page.request.get(f"/api/interactions/{review_id}/escalation").json()
+    assert state["state"] == "awaiting_chat"
+    reply = page.request.get(f"/api/interactions/{review_id}/reply").json()["replies"][0]
+    assert "чат" in reply["text"]
+    pane = page.locator("[data-item-id]").inner_text()
+    assert "escalation_opened" not in pane and "shk:" not in pane
