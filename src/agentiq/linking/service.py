@@ -44,7 +44,9 @@ PARTNERS: dict[str, tuple[str, ...]] = {
     "review": ("chat",),
     "question": ("chat",),
 }
-MAX_CANDIDATES_PER_ITEM = 10
+# A safety bound for pathological products; normal data never reaches it, so the stored set
+# does not depend on the order items arrive in.
+MAX_CANDIDATES_PER_ITEM = 50
 MAX_STEPS = 50
 PREVIEW = 300
 SETTINGS_NAMESPACE, WINDOW_KEY = "linking", "window"
@@ -133,8 +135,9 @@ def touch_from(id_: int, row: Mapping[Any, Any]) -> Touch:
     )
 
 
-# Signals that say something about the buyer, not just the product and the day.
-BUYER_SIGNALS = frozenset({"same_buyer_name", "same_problem", "extra"})
+# Signals that say something about the buyer, not just the product, the day or the size
+# (many buyers of one product share a size).
+BUYER_SIGNALS = frozenset({"same_buyer_name", "same_problem"})
 
 
 def worth_storing(found: Score) -> bool:
@@ -143,17 +146,14 @@ def worth_storing(found: Score) -> bool:
     product to every other and would flood the table."""
     if found.level == "B":
         return True
-    return found.confidence >= STORE_FLOOR and any(s.name in BUYER_SIGNALS for s in found.signals)
+    return found.confidence >= STORE_FLOOR and any(
+        s.name in BUYER_SIGNALS or s.value == "order_number" for s in found.signals
+    )
 
 
 def _may_concern_buyer(a: Touch, b: Touch) -> bool:
     """A cheap pre-check: could the pair carry any signal about the buyer?"""
-    return bool(
-        (a.name and a.name == b.name)
-        or (a.problems & b.problems)
-        or (a.size and a.size == b.size)
-        or (a.refs & b.refs)
-    )
+    return bool((a.name and a.name == b.name) or (a.problems & b.problems) or (a.refs & b.refs))
 
 
 def _keep(pairs: dict[tuple[int, int], Score], a: int, b: int, found: Score) -> None:
