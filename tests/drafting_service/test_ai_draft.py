@@ -42,8 +42,18 @@ async def _seed_product(world: World) -> None:
 
 async def test_ai_draft_returns_draft_warnings_and_context(client: httpx.AsyncClient, world: World):
     await _seed_product(world)
-    await add_item(world, "chat", buyer_name="Анна", nm_id=1001, text="Где мой заказ?")
-    item_id = await add_item(world, "review", rating=4, text="Хорошее платье, но маломерит")
+    # The same buyer (name) and purchase (size) in a chat and a review: a probable link.
+    await add_item(
+        world,
+        "chat",
+        buyer_name="Анна",
+        nm_id=1001,
+        text="Где мой заказ?",
+        extra_data={"size": "M"},
+    )
+    item_id = await add_item(
+        world, "review", rating=4, text="Хорошее платье, но маломерит", extra_data={"size": "M"}
+    )
     # Rows written directly: links come from the product's own recompute job.
     assert (await client.post("/api/links/recompute", json={})).status_code == 202
     await wait_background()
