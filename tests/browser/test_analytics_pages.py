@@ -83,3 +83,18 @@ def test_home_and_analytics_pages(page: Any, live_server: LiveServer, viewport: 
     assert charts_drawn(page) == 4
     assert page.locator("#table-complaints tr, #complaints-title").count() >= 1
     page.screenshot(path=str(shot(page, f"analytics_full_{viewport}")), full_page=True)
+    assert page.locator("#gate-decision").is_visible()
+
+    # The alert job on this seller (the scheduler would run it within a minute).
+    from agentiq.analytics.tasks import run_alerts_for
+
+    seller_id = int(page.request.get("/api/auth/me").json()["seller"]["id"])
+    live_server.call(run_alerts_for(live_server.runtime, seller_id))
+    page.goto("/alerts")
+    assert page.locator("#open-alerts .alert").count() >= 1
+    page.screenshot(path=str(shot(page, f"analytics_alerts_{viewport}")), full_page=True)
+    page.locator("#open-alerts .alert button", has_text="Принять в работу").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Принято в работу").first.is_visible()
+    page.goto("/settings/alerts")
+    page.screenshot(path=str(shot(page, f"analytics_alert_settings_{viewport}")), full_page=True)
