@@ -7,6 +7,7 @@ import itertools
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer, shot
 from tests.web.conftest import seed_items
@@ -47,11 +48,13 @@ def test_inbox_keeps_rows_when_next_page_loads(page: Any, live_server: LiveServe
     page.goto("/inbox?queue=all")
     page.wait_for_selector(".inbox-row")
     assert len(row_ids(page)) == 30
-    page.click("#more-rows a")  # a click appends, it does not navigate to page two
-    page.wait_for_function("document.querySelectorAll('#inbox-list .inbox-row').length >= 60")
+    # A click on «Показать ещё» appends, it does not navigate to page two. (Dispatched:
+    # a real click scrolls the link into view, which loads the page by itself.)
+    page.locator("#more-rows a").dispatch_event("click")
+    expect(page.locator("#inbox-list .inbox-row")).to_have_count(60)
     assert "cursor=" not in page.url
     page.locator("#more-rows").scroll_into_view_if_needed()  # endless scroll: the third page
-    page.wait_for_function("document.querySelectorAll('#inbox-list .inbox-row').length >= 75")
+    expect(page.locator("#inbox-list .inbox-row")).to_have_count(75)
     seen = row_ids(page)
     assert len(seen) == 75 and set(seen) == {str(i) for i in ids}
     assert page.locator("#more-rows").count() == 0
