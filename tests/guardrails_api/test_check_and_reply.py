@@ -135,3 +135,25 @@ async def test_bad_requests_and_another_sellers_item(
         "/api/guardrails/check", json={"text": "Привет", "channel": "chat"}
     )
     assert anonymous.status_code in (401, 403)
+
+
+async def test_seller_competitors_are_blocked_after_saving_them(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    item_id = await add_item(world, "review", rating=4, text="Неплохо")
+    text = "У «Ромашки» такие же, но наши прочнее."
+    before = await client.post(
+        "/api/guardrails/check", json={"text": text, "interaction_id": item_id}
+    )
+    assert before.json()["can_send"] is True
+    saved = await client.put("/api/settings/ai", json={"competitors": ["Ромашка", " "]})
+    assert saved.status_code == 200 and saved.json()["competitors"] == ["Ромашка"]
+    after = (
+        await client.post("/api/guardrails/check", json={"text": text, "interaction_id": item_id})
+    ).json()
+    assert after["can_send"] is False
+    assert [(v["category"], v["fragment"]) for v in after["violations"]] == [
+        ("competitor", "Ромашки")
+    ]
+    refused = await client.post(f"/api/interactions/{item_id}/reply", json={"text": text})
+    assert refused.status_code == 422

@@ -152,3 +152,15 @@ async def test_operator_sees_read_only_page_and_cannot_save(app: object) -> None
             refused = await operator.post(url, data=data)
             assert refused.status_code == 403, url
         assert "Ключ не задан." in (await owner.get("/settings/ai")).text
+
+
+async def test_competitors_are_saved_one_per_line(app: object) -> None:
+    async with plain(app) as client:
+        await signed_in(client, "rivals@example.ru")
+        saved = await client.post(
+            "/settings/ai", data=ai_form(competitors="Ромашка\n\n  Лютик Шоп  \n")
+        )
+        assert saved.status_code == 303
+        page = await client.get("/settings/ai")
+    assert 'name="competitors"' in page.text
+    assert "Ромашка\nЛютик Шоп</textarea>" in page.text

@@ -42,6 +42,7 @@ def draft_builtin(ctx: DraftContext, *, variant: int = 0) -> DraftResult:
             ctx.channel,
             recent_public_answers=ctx.recent_answers,
             avoid_topics=ctx.settings.avoid_topics,
+            competitors=ctx.settings.competitors,
         )
         score = (int(has_blocking(violations)), len(violations) - len(composer.notes))
         if best is None or score < best[0]:

@@ -69,6 +69,7 @@ class SellerAISettings:
     address: Address = "Вы"
     signature: str | None = None
     avoid_topics: Sequence[str] = ()
+    competitors: Sequence[str] = ()
     suggest_promo: bool = False
     promo_code: str | None = None
     # {placement: code} allowed for this item by the Промокоды page (promo.service).

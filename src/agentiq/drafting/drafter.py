@@ -59,6 +59,7 @@ async def generate_draft(
         ctx.channel,
         recent_public_answers=ctx.recent_answers,
         avoid_topics=ctx.settings.avoid_topics,
+        competitors=ctx.settings.competitors,
     )
     if has_blocking(violations):
         blocked = [v for v in violations if v.blocking]

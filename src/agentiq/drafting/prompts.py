@@ -88,6 +88,8 @@ def system_prompt(ctx: DraftContext) -> str:
     ]
     if settings.avoid_topics:
         parts.append("Не затрагивай темы: " + ", ".join(settings.avoid_topics) + ".")
+    if settings.competitors:
+        parts.append("Не упоминай эти бренды и магазины: " + ", ".join(settings.competitors) + ".")
     if settings.signature:
         parts.append(f"Закончи ответ подписью: {settings.signature}")
     parts.extend(_promo_rules(ctx))

@@ -76,5 +76,6 @@ def with_thread(ctx: DraftContext, result: DraftResult, *, variant: int = 0) -> 
         ctx.channel,
         recent_public_answers=ctx.recent_answers,
         avoid_topics=ctx.settings.avoid_topics,
+        competitors=ctx.settings.competitors,
     )
     return replace(result, text=text, warnings=violations, context_used=labels)

@@ -84,6 +84,10 @@ async def check_text(
     if channel is None:
         raise ValueError("a channel or an item is needed")
     violations = check(
-        text, channel, recent_public_answers=recent, avoid_topics=ai.view.avoid_topics
+        text,
+        channel,
+        recent_public_answers=recent,
+        avoid_topics=ai.view.avoid_topics,
+        competitors=ai.view.competitors,
     )
     return CheckResult(channel, violations)

@@ -25,6 +25,8 @@ class AISettingsOut(BaseModel):
     address: Address
     signature: str | None
     avoid_topics: list[str]
+    # Brands and shops the guardrails treat as competitors, on top of the built-in marketplaces.
+    competitors: list[str] = []
     reply_pending_minutes: int
 
 
@@ -40,6 +42,7 @@ class AISettingsIn(BaseModel):
     address: Address | None = None
     signature: str | None = Field(default=None, max_length=200)
     avoid_topics: list[str] | None = Field(default=None, max_length=50)
+    competitors: list[str] | None = Field(default=None, max_length=100)
     reply_pending_minutes: int | None = Field(
         default=None, ge=MIN_PENDING_MINUTES, le=MAX_PENDING_MINUTES
     )

@@ -47,6 +47,7 @@ class ResolvedAISettings:
             address=cast(Address, v.address),
             signature=v.signature or None,
             avoid_topics=tuple(v.avoid_topics),
+            competitors=tuple(v.competitors),
         )
 
     def llm_config(self, runtime: Runtime) -> LLMConfig | None:
@@ -88,6 +89,7 @@ async def load_ai_settings(
         address=stored.get("address", "Вы"),
         signature=stored.get("signature"),
         avoid_topics=list(stored.get("avoid_topics", [])),
+        competitors=list(stored.get("competitors", [])),
         reply_pending_minutes=int(stored.get("reply_pending_minutes", DEFAULT_PENDING_MINUTES)),
     )
     return ResolvedAISettings(view=view, api_key=api_key, uses_environment_url=uses_environment_url)
@@ -153,8 +155,9 @@ async def update_ai_settings(
         has_own_key = bool(api_key.strip()) if api_key is not None else bool(row.value_encrypted)
         if not has_own_key:
             raise ValidationFailed(OWN_KEY_MESSAGE, details={"api_key": OWN_KEY_MESSAGE})
-    if "avoid_topics" in fields and fields["avoid_topics"] is not None:
-        fields["avoid_topics"] = [t.strip() for t in fields["avoid_topics"] if t.strip()]
+    for name in ("avoid_topics", "competitors"):
+        if name in fields and fields[name] is not None:
+            fields[name] = [t.strip()[:100] for t in fields[name] if t.strip()]
     value.update({k: v for k, v in fields.items() if v is not None or k in _NULLABLE})
     if api_key is not None:
         key = api_key.strip()

@@ -41,6 +41,7 @@ FIELD_MESSAGES = {
     "address": "Выберите обращение из списка",
     "signature": "Подпись не длиннее 200 символов",
     "avoid_topics": "Не больше 50 тем",
+    "competitors": "Не больше 100 названий",
     "reply_pending_minutes": (
         f"Укажите число минут от {MIN_PENDING_MINUTES} до {MAX_PENDING_MINUTES}"
     ),
@@ -72,6 +73,7 @@ def ai_changes_from_form(form: Any) -> dict[str, Any]:
         "address": _text(form, "address"),
         "signature": _text(form, "signature") or None,
         "avoid_topics": [line.strip() for line in _text(form, "avoid_topics").splitlines()],
+        "competitors": [line.strip() for line in _text(form, "competitors").splitlines()],
         "reply_pending_minutes": _text(form, "reply_pending_minutes"),
     }
     # An empty provider address or model keeps the current one rather than storing "".
