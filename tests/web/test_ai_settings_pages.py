@@ -158,7 +158,8 @@ async def test_competitors_are_saved_one_per_line(app: object) -> None:
     async with plain(app) as client:
         await signed_in(client, "rivals@example.ru")
         saved = await client.post(
-            "/settings/ai", data=ai_form(competitors="Ромашка\n\n  Лютик Шоп  \n")
+            "/settings/ai",
+            data=ai_form(api_key=SECRET_KEY, competitors="Ромашка\n\n  Лютик Шоп  \n"),
         )
         assert saved.status_code == 303
         page = await client.get("/settings/ai")
