@@ -117,3 +117,19 @@ async def test_another_sellers_appeal_answers_404(app: object, client: httpx.Asy
         )
         assert response.status_code == 404
         assert (await other.get("/api/products/101/impact")).status_code == 404
+
+
+async def test_negatives_sorted_by_their_weight_on_the_rating(
+    app: object, client: httpx.AsyncClient
+) -> None:
+    ids = await register(client, "owner@example.com")
+    await add_reviews(
+        app,
+        ids["seller_id"],
+        [(7, 5, "Да"), (7, 5, "Да"), (7, 1, COURIER)] + [(8, 5, "Да")] * 7 + [(8, 2, BROKEN)],
+    )
+    rows = (await client.get("/api/products/negatives")).json()
+    # 7: 11/3 = 3.667 → 10/2 = 5.0 (+1.333); 8: 37/8 = 4.625 → 35/7 = 5.0 (+0.375).
+    assert [(r["nm_id"], r["shift"]) for r in rows] == [(7, 1.333), (8, 0.375)]
+    page = (await client.get("/ratings/negatives")).text
+    assert page.index("+1.333") < page.index("+0.375")

@@ -10,7 +10,13 @@ from fastapi import APIRouter
 
 from agentiq.appeals import ratings
 from agentiq.appeals import service as appeals
-from agentiq.appeals.schemas import AppealOut, CauseRate, OutcomeIn, ProductImpact
+from agentiq.appeals.schemas import (
+    AppealOut,
+    CauseRate,
+    NegativeImpact,
+    OutcomeIn,
+    ProductImpact,
+)
 from agentiq.deps import CurrentPrincipal, DbSession
 
 router = APIRouter(prefix="/api", tags=["appeals"])
@@ -46,6 +52,12 @@ async def products_impact(
     return await ratings.product_impacts(
         db, principal.seller_id, target=ratings.parse_target(target)
     )
+
+
+@router.get("/products/negatives", response_model=list[NegativeImpact])
+async def negatives_by_impact(principal: CurrentPrincipal, db: DbSession) -> list[NegativeImpact]:
+    """Open negative reviews sorted by how much each moves its product's rating."""
+    return await ratings.negatives_by_impact(db, principal.seller_id)
 
 
 @router.get("/products/{nm_id}/impact", response_model=ProductImpact)

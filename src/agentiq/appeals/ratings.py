@@ -13,6 +13,7 @@ from agentiq.appeals.repository import ProductRatingRepository
 from agentiq.appeals.schemas import NegativeImpact, ProductImpact
 from agentiq.appeals.service import classify_negative_reviews
 from agentiq.kit.errors import NotFound
+from agentiq.models import Interaction, ReviewCause
 
 DEFAULT_TARGET = Fraction(48, 10)
 MIN_TARGET, MAX_TARGET = Fraction(1), Fraction(5)
@@ -90,24 +91,42 @@ async def product_impact(
     appealable = [row.rating for row, _ in await repo.open_appeals(nm_id)]
     names = await repo.names([nm_id])
     product = _product(nm_id, names.get(nm_id, ""), ratings, appealable, target)
-    negatives = []
-    for item, cause in await repo.pending_negatives(nm_id):
-        stars = item.rating or 0
-        negatives.append(
-            NegativeImpact(
-                interaction_id=item.id,
-                rating=stars,
-                text=(item.text or item.cons or "").strip()[:300],
-                cause=cause.cause if cause else None,
-                cause_label=CAUSE_LABELS.get(cause.cause) if cause else None,
-                appeal_status=cause.appeal_status if cause else None,
-                appealable=bool(cause and cause.cause in APPEALABLE_CAUSES),
-                shift=impact.as_float(impact.shift_if_excluded(ratings, [stars]), 3) or 0.0,
-            )
-        )
+    negatives = [
+        _negative(item, cause, ratings) for item, cause in await repo.pending_negatives(nm_id)
+    ]
     negatives.sort(key=lambda n: (-n.shift, n.interaction_id))
     product.negatives = negatives
     return product
+
+
+def _negative(item: Interaction, cause: ReviewCause | None, ratings: list[int]) -> NegativeImpact:
+    stars = item.rating or 0
+    return NegativeImpact(
+        interaction_id=item.id,
+        nm_id=item.nm_id,
+        rating=stars,
+        text=(item.text or item.cons or "").strip()[:300],
+        cause=cause.cause if cause else None,
+        cause_label=CAUSE_LABELS.get(cause.cause) if cause else None,
+        appeal_status=cause.appeal_status if cause else None,
+        appealable=bool(cause and cause.cause in APPEALABLE_CAUSES),
+        shift=impact.as_float(impact.shift_if_excluded(ratings, [stars]), 3) or 0.0,
+    )
+
+
+async def negatives_by_impact(
+    session: AsyncSession, seller_id: int, *, limit: int = 100
+) -> list[NegativeImpact]:
+    """Open negative reviews of every product, the ones that weigh most on a rating first."""
+    await classify_negative_reviews(session, seller_id)
+    repo = ProductRatingRepository(session, seller_id)
+    counts = await repo.star_counts()
+    rows = await repo.pending_negatives(None, open_only=True, limit=2000)
+    negatives = [
+        _negative(item, cause, _expand(counts.get(item.nm_id or 0, {}))) for item, cause in rows
+    ]
+    negatives.sort(key=lambda n: (-n.shift, n.interaction_id))
+    return negatives[:limit]
 
 
 async def appeal_gains(

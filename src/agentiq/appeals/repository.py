@@ -124,8 +124,10 @@ class ProductRatingRepository:
         )
         return [(rc, item) for rc, item in (await self.session.execute(stmt)).all()]
 
-    async def pending_negatives(self, nm_id: int) -> list[tuple[Interaction, ReviewCause | None]]:
-        """Negative reviews of the product that still count, with their cause if known."""
+    async def pending_negatives(
+        self, nm_id: int | None, *, open_only: bool = False, limit: int = 500
+    ) -> list[tuple[Interaction, ReviewCause | None]]:
+        """Negative reviews (of one product, or all) that still count, with their cause."""
         stmt = (
             select(Interaction, ReviewCause)
             .outerjoin(
@@ -138,12 +140,14 @@ class ProductRatingRepository:
             .where(
                 Interaction.seller_id == self.seller_id,
                 Interaction.channel == "review",
-                Interaction.nm_id == nm_id,
+                Interaction.nm_id.is_not(None),
                 Interaction.rating <= NEGATIVE_MAX_RATING,
                 or_(ReviewCause.id.is_(None), ReviewCause.appeal_status != A.approved.value),
+                *([Interaction.nm_id == nm_id] if nm_id is not None else []),
+                *([Interaction.status == "open"] if open_only else []),
             )
             .order_by(Interaction.rating, Interaction.occurred_at.desc())
-            .limit(500)
+            .limit(limit)
         )
         return [(item, rc) for item, rc in (await self.session.execute(stmt)).all()]
 

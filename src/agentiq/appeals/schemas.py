@@ -55,6 +55,7 @@ class CauseRate(BaseModel):
 
 class NegativeImpact(BaseModel):
     interaction_id: int
+    nm_id: int | None = None
     rating: int
     text: str
     cause: str | None

@@ -157,6 +157,18 @@ async def ratings_page(
     )
 
 
+@router.get("/ratings/negatives")
+async def negatives_page(
+    request: Request, shell: Shell, db: DbSession, principal: CurrentPrincipal
+) -> Response:
+    negatives = await ratings.negatives_by_impact(db, principal.seller_id)
+    return render(
+        request,
+        "rating_negatives.html",
+        {**shell, "negatives": negatives, "status_labels": STATUS_LABELS},
+    )
+
+
 @router.get("/ratings/{nm_id}")
 async def product_rating_page(
     nm_id: int,
