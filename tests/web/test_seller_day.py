@@ -7,11 +7,13 @@ import re
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.conftest import browser_client
 from tests.web.conftest import form, seed_items, seller_id_of, signed_in
 
 HX = {"hx-request": "true"}
+BOTH_DATABASES = pytest.mark.parametrize("db_backend", ["sqlite", "postgres"], indirect=True)
 
 
 async def _client(app: object, email: str) -> httpx.AsyncClient:
@@ -25,6 +27,7 @@ def _ids(html: str) -> list[int]:
     return [int(x) for x in re.findall(r'class="inbox-row[^"]*" data-id="(\d+)"', html)]
 
 
+@BOTH_DATABASES
 async def test_inbox_keeps_rows_when_next_page_loads_without_javascript(app: object) -> None:
     """«Показать ещё» as a plain link shows the rows so far plus one page, not page two."""
     client = await _client(app, "pages@example.ru")
@@ -192,6 +195,7 @@ async def test_bulk_close_all_matching_asks_for_confirmation(app: object) -> Non
     assert ticked.status_code == 303
 
 
+@BOTH_DATABASES
 async def test_bulk_close_can_be_undone_exactly(app: object) -> None:
     client = await _client(app, "undo@example.ru")
     seller_id = await seller_id_of(client)
