@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -86,11 +86,14 @@ def question(
     hours_ago: float = 0.5,
     answered: bool = False,
     wb_state: str = "suppliersPortalSynch",
+    at: datetime | None = None,
 ) -> NormalisedItem:
+    # `at` pins the creation time when one test ingests the same WB item twice: two calls to
+    # utcnow() may fall on either side of a second and move the SLA deadline with them.
     return NormalisedItem(
         channel="question",
         external_id=ext,
-        occurred_at=utcnow().replace(microsecond=0) - timedelta(hours=hours_ago),
+        occurred_at=at or utcnow().replace(microsecond=0) - timedelta(hours=hours_ago),
         text=text,
         status="responded" if answered else "open",
         is_answered=answered,
@@ -337,13 +340,14 @@ async def test_resync_keeps_the_llm_intent_until_the_text_changes(
 ) -> None:
     llm.default_reply = "materials_care"
     seller_id = await _seller(runtime, llm)
-    await _ingest(runtime, seller_id, [question("q1", WINTER)])
+    asked_at = utcnow().replace(microsecond=0) - timedelta(hours=0.5)
+    await _ingest(runtime, seller_id, [question("q1", WINTER, at=asked_at)])
     await reclassify_general_questions(runtime)
     after_llm = (await _rows(runtime, seller_id))["q1"]
     assert after_llm.intent == "materials_care" and len(llm.requests) == 1
 
     # WB content changed, the text did not: the LLM's verdict and its mark are carried over.
-    await _ingest(runtime, seller_id, [question("q1", WINTER, wb_state="wbRu")])
+    await _ingest(runtime, seller_id, [question("q1", WINTER, wb_state="wbRu", at=asked_at)])
     row = (await _rows(runtime, seller_id))["q1"]
     assert row.extra_data["wb_state"] == "wbRu"
     assert (row.intent, row.priority_reason) == ("materials_care", "вопрос о материале и уходе")
@@ -356,7 +360,7 @@ async def test_resync_keeps_the_llm_intent_until_the_text_changes(
 
     # A new text goes back to the rules and gets one fresh LLM attempt.
     edited = WINTER + " Или демисезонное?"
-    await _ingest(runtime, seller_id, [question("q1", edited, wb_state="wbRu")])
+    await _ingest(runtime, seller_id, [question("q1", edited, wb_state="wbRu", at=asked_at)])
     row = (await _rows(runtime, seller_id))["q1"]
     assert (row.intent, row.extra_data["triage"]["intent_method"]) == ("general", "rule_based")
     assert "llm_checked_at" not in row.extra_data["triage"]
