@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.analytics.facts import (
     CLOSED,
+    ESCALATION_CONVERTED,
     QUALITY_OUTCOME,
     RECEIVED,
     REPLY_SENT,
@@ -83,7 +84,8 @@ async def _interaction_facts(session: AsyncSession, seller_id: int, report: Back
 async def _event_facts(session: AsyncSession, seller_id: int, report: BackfillReport) -> None:
     """reply_sent with the quality class recorded next to it; closed with its time."""
     last_id = 0
-    kinds = ("reply_sent", "closed")
+    kinds = ("reply_sent", "closed", *LINKING_EVENTS)
+    seen_links: set[tuple[object, ...]] = set()
     while True:
         rows = (
             await session.execute(
@@ -128,12 +130,45 @@ async def _event_facts(session: AsyncSession, seller_id: int, report: BackfillRe
                 found.append(
                     fact_for(item, REPLY_SENT, at=at, outcome=outcome, user_id=row.actor_user_id)
                 )
+            elif row.kind in LINKING_EVENTS:
+                fact = _linking_fact(row, item, at, payload, seen_links)
+                if fact is not None:
+                    found.append(fact)
             elif row.kind == "closed":
                 minutes = max(0.0, (at - ensure_utc(row.occurred_at)).total_seconds() / 60)
                 found.append(fact_for(item, CLOSED, at=at, value=minutes))
         await record_many(session, seller_id, found)
         report.facts += len(found)
         last_id = rows[-1].event_id
+
+
+# Events the linking module writes -> facts (it records the same facts live).
+LINKING_EVENTS = (
+    "escalation_opened",
+    "escalation_chat_opened",
+    "escalation_resolved",
+    "link_confirmed",
+    "link_rejected",
+)
+
+
+def _linking_fact(
+    row: Any, item: dict[str, Any], at: Any, payload: dict[str, Any], seen: set[tuple[object, ...]]
+) -> Fact | None:
+    if row.kind == "escalation_chat_opened":
+        # Written on the review and on the chat: the fact belongs to the review.
+        if payload.get("chat_id") == row.id:
+            return None
+        return fact_for(item, ESCALATION_CONVERTED, at=at)
+    if row.kind.startswith("link_"):
+        verdict = row.kind.removeprefix("link_")
+        key = (payload.get("link_id"), row.kind, payload.get("previous"))
+        # Written on both linked items; a repeated verdict is not a new decision.
+        if key in seen or payload.get("previous") == verdict:
+            return None
+        seen.add(key)
+        return fact_for(item, row.kind, at=at, user_id=row.actor_user_id)
+    return fact_for(item, row.kind, at=at, user_id=row.actor_user_id)
 
 
 async def _reaggregate_fallback(

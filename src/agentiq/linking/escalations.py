@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentiq.analytics import facts
 from agentiq.kit.errors import Conflict, ValidationFailed
 from agentiq.kit.time import utcnow
 from agentiq.linking.policy import allows_auto_action
@@ -130,6 +131,7 @@ async def open_escalation(
         user_id,
         {"escalation_id": escalation.id, "deadline_at": escalation.deadline_at.isoformat()},
     )
+    await facts.record(session, seller_id, facts.ESCALATION_OPENED, item=item, user_id=user_id)
     await session.flush()
     return escalation
 
@@ -178,6 +180,7 @@ async def attach_chat(
         extra = dict(source.extra_data or {})
         extra["escalation"] = {"id": escalation.id, "state": "chat_opened", "chat_id": chat_id}
         source.extra_data = extra
+        await facts.record(session, seller_id, facts.ESCALATION_CONVERTED, item=source)
     payload = {"escalation_id": escalation.id, "chat_id": chat_id, "basis": basis}
     for interaction_id in (escalation.source_interaction_id, chat_id):
         _event(session, seller_id, interaction_id, "escalation_chat_opened", user_id, payload)
@@ -282,6 +285,13 @@ async def resolve(
         "escalation_resolved",
         user_id,
         payload,
+    )
+    await facts.record(
+        session,
+        seller_id,
+        facts.ESCALATION_RESOLVED,
+        item=await session.get(Interaction, escalation.source_interaction_id),
+        user_id=user_id,
     )
     await session.flush()
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agentiq.analytics import facts
 from agentiq.kit.errors import NotFound
 from agentiq.kit.time import ensure_utc, utcnow
 from agentiq.linking.policy import Decision, confidence_words, decide
@@ -522,6 +523,9 @@ async def judge_link(
                 payload=payload,
             )
         )
+    if previous != verdict:  # one fact per decision, however often it is re-clicked
+        source = await session.get(Interaction, link.interaction_id)
+        await facts.record(session, seller_id, f"link_{verdict}", item=source, user_id=user_id)
     await session.flush()
     if verdict == "confirmed":
         from agentiq.linking.escalations import continue_on_confirmed
