@@ -20,6 +20,7 @@ from agentiq.analytics.schemas import Communication
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.deps import CurrentPrincipal, DbSession, OwnerPrincipal
 from agentiq.kit.errors import ValidationFailed
+from agentiq.kit.time import utcnow
 from agentiq.web.routes.common import Shell, field_errors
 from agentiq.web.templating import render
 
@@ -135,6 +136,9 @@ async def analytics(
             errors[str(error["loc"][0])] = "Укажите число в допустимых пределах"
         thresholds = readiness.ReadinessThresholds()
     gate = await readiness.pilot_readiness(db, principal.seller_id, thresholds)
+    # An operational figure, not a period one: what is late at this moment (the same count
+    # Главная shows), so the operational mode answers «what needs doing now» too.
+    _, overdue_now = await home_service.attention(db, principal.seller_id, utcnow())
     query = {
         k: v
         for k, v in {
@@ -153,6 +157,7 @@ async def analytics(
             **shell,
             "data": data,
             "gate": gate,
+            "overdue_now": overdue_now,
             "gate_values": {**thresholds.model_dump(), **wanted},
             "gate_query": urlencode(thresholds.model_dump()),
             "mode": "full" if mode == "full" else "ops",
