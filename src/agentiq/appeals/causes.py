@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from agentiq.triage.text import Text, compile_term, is_negated, term_set, tokenize
+from agentiq.kit.textnorm import fold, reveal
+from agentiq.triage.text import Text, compile_term, is_negated, term_set
 
 DEFECT: Final = "defect"
 MISMATCH: Final = "mismatch"
@@ -388,37 +389,16 @@ class _Tokens:
 
 
 def _tokens_with_offsets(raw: str) -> _Tokens:
-    """Normalised words (as in triage) with their character spans in `raw`.
-
-    Runs of three or more single letters are joined into one word («б р а к» → «брак»), the
-    way a determined writer spaces out a word to get past a filter.
-    """
-    lowered = raw.lower().replace("ё", "е")
+    """Words after the shared normalisation (`kit.textnorm`: case, ё, look-alike letters,
+    spaced or dotted letters, leet, numbers in words) with their character spans in `raw`."""
+    view = reveal(fold(raw))[0]
     words: list[str] = []
     offsets: list[tuple[int, int]] = []
-    if len(lowered) != len(raw):  # a character that changes length when lower-cased
-        return _Tokens(Text.of(raw), ())
-    for match in _WORD_OFFSETS_RE.finditer(lowered):
-        fixed = tokenize(match.group())
-        words.append(fixed[0] if fixed else match.group())
-        offsets.append((match.start(), match.end()))
-    joined_words: list[str] = []
-    joined_offsets: list[tuple[int, int]] = []
-    i = 0
-    while i < len(words):
-        j = i
-        while j < len(words) and len(words[j]) == 1 and words[j].isalpha():
-            j += 1
-        if j - i >= 3:
-            joined_words.append("".join(words[i:j]))
-            joined_offsets.append((offsets[i][0], offsets[j - 1][1]))
-            i = j
-            continue
-        joined_words.append(words[i])
-        joined_offsets.append(offsets[i])
-        i += 1
-    tokens = tuple(joined_words)
-    return _Tokens(Text(tokens, " ".join(tokens)), tuple(joined_offsets))
+    for match in _WORD_OFFSETS_RE.finditer(view.text):
+        words.append(match.group())
+        offsets.append(view.source_span(match.start(), match.end()))
+    tokens = tuple(words)
+    return _Tokens(Text(tokens, " ".join(tokens)), tuple(offsets))
 
 
 def _char_span(tokens: _Tokens, start: int, end: int, cause: str) -> Span | None:

@@ -60,6 +60,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         ("sync-all-cabinets", "agentiq.sync_all"): float(settings.sync_interval_s),
         ("sla-sweep", "agentiq.sla_sweep"): float(settings.sla_sweep_interval_s),
         ("llm-intents", "agentiq.reclassify_questions"): float(settings.sync_interval_s),
+        ("review-causes", "agentiq.classify_review_causes"): float(settings.sync_interval_s),
         ("reply-dispatch", "agentiq.dispatch_replies"): DISPATCH_INTERVAL_S,
         ("auto-answer", "agentiq.auto_answer"): AUTO_ANSWER_INTERVAL_S,
         ("escalation-sweep", "agentiq.escalation_sweep"): float(settings.sla_sweep_interval_s),
@@ -264,6 +265,12 @@ def _register_tasks(app: Celery) -> None:
         from agentiq.linking.tasks import run_escalation_sweep
 
         return int(run(run_escalation_sweep))
+
+    @app.task(name="agentiq.classify_review_causes")
+    def classify_review_causes_task() -> int:
+        from agentiq.appeals.tasks import classify_all
+
+        return int(run(classify_all))
 
     @app.task(name="agentiq.auto_answer")
     def auto_answer_task() -> int:

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from agentiq.analytics.tasks import run_alerts_all
+from agentiq.appeals.tasks import classify_all as classify_review_causes
 from agentiq.ingestion.tasks import cancel_background, run_sync_all
 from agentiq.linking.tasks import run_escalation_sweep
 from agentiq.replies.tasks import dispatch_due, run_auto_answers_all
@@ -57,6 +58,14 @@ async def start(app: Any, runtime: Runtime) -> None:
                 "llm-intents",
             ),
             name="llm-intents",
+        ),
+        asyncio.create_task(
+            every(
+                settings.sync_interval_s,
+                lambda: classify_review_causes(runtime),
+                "review-causes",
+            ),
+            name="review-causes",
         ),
         asyncio.create_task(
             every(DISPATCH_INTERVAL_S, lambda: dispatch_due(runtime), "dispatch"),
