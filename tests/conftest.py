@@ -144,11 +144,19 @@ async def app(settings: Settings) -> AsyncIterator[object]:
 
 def browser_client(app: object, base_url: str = "https://testserver") -> httpx.AsyncClient:
     """An ASGI client with the CSRF cookie and header a page of ours would send."""
+
+    async def follow_csrf_rotation(response: httpx.Response) -> None:
+        # Sign-in rotates the CSRF cookie; the next page of ours would carry the new one.
+        rotated = response.cookies.get("agentiq_csrf")
+        if rotated and "x-csrf-token" in client.headers:
+            client.headers["x-csrf-token"] = rotated
+
     client = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),  # type: ignore[arg-type]
         base_url=base_url,
         headers={"x-csrf-token": CSRF},
         follow_redirects=False,
+        event_hooks={"response": [follow_csrf_rotation]},
     )
     client.cookies.set("agentiq_csrf", CSRF)
     return client

@@ -119,3 +119,28 @@ def test_password_change_revokes_api_tokens(tmp_path: Path) -> None:
             assert api.get("/api/auth/me", headers=bearer).status_code == 401
         listed = client.get("/api/auth/tokens").json()
         assert listed and all(t.get("revoked_at") for t in listed), listed
+
+
+def test_csrf_cookie_is_rotated_at_sign_in(tmp_path: Path) -> None:
+    with serve(tmp_path) as live:
+        signed_in_client(live.url, "rotate@example.ru")[0].close()
+        with httpx.Client(base_url=live.url) as browser:
+            browser.get("/login")
+            planted = browser.cookies.get("agentiq_csrf")
+            assert planted
+            signed = browser.post(
+                "/login",
+                data={
+                    "csrf_token": planted,
+                    "email": "rotate@example.ru",
+                    "password": "password-123",
+                },
+            )
+            assert signed.status_code == 303
+            rotated = browser.cookies.get("agentiq_csrf")
+            assert rotated and rotated != planted
+            # The planted value no longer passes the CSRF check; the new one does.
+            stale = browser.post("/api/auth/logout", headers={"x-csrf-token": planted})
+            assert stale.status_code == 403
+            fresh = browser.post("/api/auth/logout", headers={"x-csrf-token": rotated})
+            assert fresh.status_code == 204

@@ -139,6 +139,12 @@ async def test_team_invite_shows_password_once_and_operator_is_refused(app: obje
         assert password not in (await owner.get("/settings/team")).text
         signed = await operator.post("/login", data=form(email="op@example.ru", password=password))
         assert signed.status_code == 303
+        # Sign-in rotated the CSRF cookie: the browser keeps only the new one, and the
+        # operator's pages carry it.
+        rotated = signed.cookies["agentiq_csrf"]
+        for cookie in list(operator.cookies.jar):
+            if cookie.name == "agentiq_csrf" and cookie.value != rotated:
+                operator.cookies.jar.clear(cookie.domain, cookie.path, cookie.name)
         team = await operator.get("/settings/team")
         assert team.status_code == 200 and "Пригласить оператора" not in team.text
         connections = await operator.get("/settings/connections")
@@ -148,6 +154,7 @@ async def test_team_invite_shows_password_once_and_operator_is_refused(app: obje
             ("/settings/connections", form(name="X", token="x-token-0123456789")),
             ("/onboarding/demo", form()),
         ):
+            data = {**data, "csrf_token": rotated}
             refused = await operator.post(url, data=data)
             assert refused.status_code == 403, url
             assert "только владельцу" in refused.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from agentiq.auth import service
-from agentiq.auth.cookies import clear_session_cookie, set_session_cookie
+from agentiq.auth.cookies import clear_session_cookie, rotate_csrf_cookie, set_session_cookie
 from agentiq.auth.repository import AccountRepository
 from agentiq.auth.schemas import (
     ApiTokenCreatedOut,
@@ -84,6 +84,7 @@ async def login(
         replaces=await service.session_from_cookie(db, request.cookies.get(SESSION_COOKIE)),
     )
     set_session_cookie(response, issued.token, runtime.settings)
+    rotate_csrf_cookie(response, runtime.settings)
     return {"user_id": user.id}
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from agentiq.auth import service
-from agentiq.auth.cookies import clear_session_cookie, set_session_cookie
+from agentiq.auth.cookies import clear_session_cookie, rotate_csrf_cookie, set_session_cookie
 from agentiq.auth.endpoints import client_ip
 from agentiq.deps import (
     SESSION_COOKIE,
@@ -75,6 +75,7 @@ async def login_submit(
     waiting = await service.pending_invitations(db, user)
     response = RedirectResponse("/invitations" if waiting else safe_next(next), status_code=303)
     set_session_cookie(response, issued.token, runtime.settings)
+    rotate_csrf_cookie(response, runtime.settings)
     return response
 
 
