@@ -96,3 +96,16 @@ def test_nothing_specific_is_a_low_confidence_product_complaint() -> None:
 
 def test_review_text_leaves_out_the_pros() -> None:
     assert review_text("Плохо", "Долго везли") == "Плохо\nДолго везли"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Коробка мятая, внутри не хватает деталей. Верните деньги!",
+        "Упаковка повреждена, товар пришёл с царапинами.",
+    ],
+)
+def test_damaged_box_with_a_faulty_product_is_never_proposed(text: str) -> None:
+    # Found in the emulator's demo texts: the box is the courier's, the product is not.
+    result = classify(text)
+    assert result.cause == DEFECT and not result.proposed

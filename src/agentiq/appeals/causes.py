@@ -109,6 +109,15 @@ CAUSE_TERMS: Final[dict[str, dict[str, float]]] = {
         "плохое качество": 2,
         "опасн*": 1,
         "хрупк*": 1,
+        # An incomplete or scratched product is the seller's, even in a crushed box.
+        "не хватает": 2,
+        "недокомплект*": 2,
+        "некомплект*": 2,
+        "не доложил*": 2,
+        "нет в комплекте": 2,
+        "царапин*": 2,
+        "поцарапан*": 2,
+        "сколы": 2,
     },
     MISMATCH: {
         "маломер*": 2,
@@ -344,7 +353,7 @@ PRODUCT_FINE_TERMS: Final = (
 # Packaging hurt on the way is logistics, and the damage words inside it are not a defect.
 _PACKAGING_RE = re.compile(
     r"\b(коробк|упаковк|пакет|посылк)\w*( \w+){0,3} (мят|смят|помят|порван|вскрыт|мокр|"
-    r"развалил|открыт|раздавл)\w*"
+    r"развалил|открыт|раздавл|поврежд)\w*"
     r"|\b(смял|смяли|помял|помяли|порвал|вскрыл)\w*( \w+){0,2} (коробк|упаковк|пакет|посылк)\w*"
     r"|\b(углы|уголки) (раздавл|смят|помят)\w*"
 )
