@@ -183,3 +183,23 @@ def test_auto_chip_in_the_list(page: Any, live_server: LiveServer) -> None:
     page.goto("/settings/autonomy")
     assert "Отзывы · 5★" in page.locator("table.buckets").inner_text()
     shot(page, "levers_08_autonomy_settings")
+
+
+def test_appeal_queue_on_the_demo_cabinet(page: Any, live_server: LiveServer) -> None:
+    """The demo cabinet's generated reviews: a real sync, then the queue and the ratings."""
+    sign_up(page)
+    page.click("#skip-demo")
+    page.wait_for_selector(".inbox-row", timeout=60_000)
+    page.goto("/appeals")
+    page.wait_for_selector("article.appeal")
+    causes = set(page.locator("article.appeal .cause-chip").all_inner_texts())
+    assert causes and causes <= {
+        "Доставка и пункт выдачи",
+        "Прислали не тот товар",
+        "Оскорбления или не по теме",
+        "Реклама, конкуренты, спам",
+    }
+    shot(page, "levers_09_demo_appeals")
+    page.goto("/ratings")
+    page.wait_for_selector("a.product-impact")
+    shot(page, "levers_10_demo_ratings")
