@@ -64,6 +64,7 @@ async def test_evasion_is_refused_with_a_russian_list(
         assert re.search("[а-я]", words) and not _CODE_RE.search(words), line
 
 
+@pytest.mark.parametrize("db_backend", ["sqlite", "postgres"], indirect=True)
 @pytest.mark.parametrize("text", APOLOGIES)
 async def test_apologies_pass_the_check_and_are_sent(
     client: httpx.AsyncClient, world: World, text: str
@@ -137,6 +138,7 @@ async def test_bad_requests_and_another_sellers_item(
     assert anonymous.status_code in (401, 403)
 
 
+@pytest.mark.parametrize("db_backend", ["sqlite", "postgres"], indirect=True)
 async def test_seller_competitors_are_blocked_after_saving_them(
     client: httpx.AsyncClient, world: World
 ) -> None:
