@@ -8,8 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from agentiq.analytics.schemas import Communication, Kpi
+from agentiq.labels import CHANNELS_PLURAL
 
-CHANNEL_TITLES = {"review": "Отзывы", "question": "Вопросы", "chat": "Чаты"}
+# The channel names of analytics tables and charts (the words live in agentiq/labels.py).
+CHANNEL_TITLES = CHANNELS_PLURAL
+
 KPI_TITLES = {
     "received": "Поступило",
     "answered_share": "Доля отвеченных",
@@ -47,7 +50,7 @@ def _kpi_row(name: str, k: Kpi, channel: str = "") -> list[Any]:
 def kpis_table(c: Communication) -> tuple[list[str], list[list[Any]]]:
     rows = [_kpi_row(n, k, "Все каналы") for n, k in c.kpis.items()]
     for ch, kpis in c.by_channel.items():
-        rows += [_kpi_row(n, k, CHANNEL_TITLES[ch]) for n, k in kpis.items()]
+        rows += [_kpi_row(n, k, CHANNELS_PLURAL[ch]) for n, k in kpis.items()]
     return ["Показатель", "Канал", "Значение", "Прошлый период", "Изменение", "Источник"], rows
 
 

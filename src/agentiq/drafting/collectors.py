@@ -30,6 +30,7 @@ from agentiq.drafting.repository import (
 )
 from agentiq.guardrails import Channel, fold
 from agentiq.kit.time import utcnow
+from agentiq.labels import CHANNELS, label, topic
 from agentiq.linking.service import linked_touches
 from agentiq.models import Interaction
 
@@ -79,15 +80,6 @@ _STOPWORDS = frozenset(
         "брал",
     }
 )
-_INTENT_RU = {
-    "size_fit": "размер и посадка",
-    "availability_delivery": "наличие и доставка",
-    "compatibility_specs": "совместимость и характеристики",
-    "materials_care": "материалы и уход",
-    "pre_purchase_other": "прочие вопросы до покупки",
-    "general": "общие вопросы",
-}
-_CHANNEL_RU = {"review": "Отзыв", "question": "Вопрос", "chat": "Чат"}
 
 
 @dataclass
@@ -114,7 +106,7 @@ def frequent_complaints(items: list[Interaction]) -> list[str]:
             intents[item.intent] += 1
     found = [f"{w} ({n})" for w, n in words.most_common(TOP_N) if n >= 2]
     found += [
-        f"вопросы: {_INTENT_RU.get(i, i)} ({n})" for i, n in intents.most_common(TOP_N) if n >= 2
+        f"вопросы: {topic('question', i)} ({n})" for i, n in intents.most_common(TOP_N) if n >= 2
     ]
     return found
 
@@ -131,7 +123,7 @@ def describe_touch(item: Interaction, link_label: str = "") -> str:
     rating = f" {item.rating}★" if item.rating else ""
     link = f" ({link_label})" if link_label else ""
     text = " ".join((item.text or item.cons or item.pros).split())[:160]
-    line = f"{_CHANNEL_RU.get(item.channel, item.channel)}{rating} от {when}{link}: {text}".strip()
+    line = f"{label(CHANNELS, item.channel)}{rating} от {when}{link}: {text}".strip()
     reply = _seller_reply(item)
     if reply:
         line += f" — ответ магазина: {' '.join(reply.split())[:200]}"

@@ -12,6 +12,7 @@ from typing import Any
 
 from agentiq.drafting.context import DraftContext
 from agentiq.guardrails import LENGTH_LIMITS, PUBLIC_CHANNELS
+from agentiq.labels import CHANNELS_IN_PROMPT, QUESTION_INTENTS, label
 
 PROMPT_VERSION = "draft-v2"
 
@@ -20,7 +21,6 @@ _MAX_FIELD = 2000
 _MAX_HISTORY = 10
 _MAX_RECENT = 5
 
-_CHANNEL_NAMES = {"review": "отзыв", "question": "вопрос о товаре", "chat": "сообщение в чате"}
 _TONES = {
     "friendly": "дружелюбный и тёплый, без панибратства",
     "formal": "официально-вежливый",
@@ -30,14 +30,6 @@ _ADDRESS = {
     "Вы": "обращайся к покупателю на «Вы» с заглавной буквы",
     "вы": "обращайся к покупателю на «вы» со строчной буквы",
     "ты": "обращайся к покупателю на «ты»",
-}
-_INTENTS = {
-    "size_fit": "подбор размера и посадка",
-    "availability_delivery": "наличие и доставка",
-    "compatibility_specs": "совместимость и характеристики",
-    "materials_care": "материалы и уход",
-    "pre_purchase_other": "другой вопрос перед покупкой",
-    "general": "общий вопрос",
 }
 
 _COMMON_RULES = """\
@@ -133,7 +125,7 @@ def _clip(text: str | None) -> str:
 def context_document(ctx: DraftContext) -> dict[str, Any]:
     """The data the model may use, as a JSON-able dict (empty fields dropped)."""
     doc: dict[str, Any] = {
-        "channel": _CHANNEL_NAMES[ctx.channel],
+        "channel": CHANNELS_IN_PROMPT[ctx.channel],
         "buyer_text": _clip(ctx.text),
         "pros": _clip(ctx.pros),
         "cons": _clip(ctx.cons),
@@ -145,7 +137,7 @@ def context_document(ctx: DraftContext) -> dict[str, Any]:
             "brand": _clip(ctx.product_brand),
             "nm_id": ctx.nm_id,
         },
-        "question_intent": _INTENTS.get(ctx.intent or ""),
+        "question_intent": label(QUESTION_INTENTS, ctx.intent) or None,
         "chat_history": [
             {"from": "покупатель" if d == "buyer" else "магазин", "text": _clip(t)}
             for d, t in list(ctx.chat_history)[-_MAX_HISTORY:]

@@ -15,7 +15,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from agentiq.web import formatting, views
+from agentiq import labels
+from agentiq.web import formatting
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Blocks(directory=TEMPLATES_DIR)
@@ -27,10 +28,10 @@ templates.env.filters["minutes"] = formatting.minutes_text
 templates.env.globals["now"] = datetime.now
 templates.env.globals["plural"] = formatting.plural
 templates.env.globals["labels"] = {
-    "channels": views.CHANNELS,
-    "icons": views.CHANNEL_ICONS,
-    "priorities": views.PRIORITIES,
-    "sources": views.SOURCES,
+    "channels": labels.CHANNELS,
+    "icons": labels.CHANNEL_ICONS,
+    "priorities": labels.PRIORITIES,
+    "sources": labels.SOURCES,
 }
 
 

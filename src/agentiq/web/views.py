@@ -6,6 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from agentiq.labels import (
+    CHANNEL_ICONS,
+    CHANNELS,
+    EVENT_KINDS,
+    OUTBOX_STATES,
+    PRIORITIES,
+    REPLY_STATES,
+    SOURCES,
+    STATUSES,
+    label,
+    topic,
+)
 from agentiq.linking.schemas import Timeline
 from agentiq.models import MarketplaceConnection
 
@@ -91,62 +103,8 @@ def cabinet_view(row: MarketplaceConnection) -> CabinetView:
 
 # --- inbox ---------------------------------------------------------------------------------
 
-CHANNELS = {"review": "Отзыв", "question": "Вопрос", "chat": "Чат"}
-CHANNEL_ICONS = {"review": "★", "question": "?", "chat": "✉"}
 # WB's limits on an answer's length, per channel.
 REPLY_LIMITS = {"review": 5000, "question": 5000, "chat": 1000}
-PRIORITIES = {"urgent": "Срочно", "high": "Высокий", "normal": "Обычный", "low": "Низкий"}
-SOURCES = {"wb_api": "WB API", "demo": "Демо", "fallback": "Fallback"}
-STATUSES = {"open": "Открыт", "responded": "Отвечен", "closed": "Закрыт"}
-OUTBOX_STATES = {
-    "pending": "в очереди на отправку",
-    "sending": "отправляется",
-    "sent": "отправлен, на модерации",
-    "published": "опубликован",
-    "stored": "сохранён (песочница, не отправлялся)",
-    "failed": "не отправлен",
-    "unknown": "статус уточняется",
-}
-REPLY_STATES = {
-    "pending": "на модерации",
-    "moderation": "на модерации",
-    "published": "опубликован",
-    "rejected": "отклонён модерацией",
-    "wbRu": "опубликован",
-    "none": "",
-}
-INTENTS = {
-    "defect": "брак",
-    "size": "размер",
-    "delivery": "доставка",
-    "return": "возврат",
-    "quality": "качество",
-    "availability": "наличие",
-    "compatibility": "совместимость",
-    "usage": "как пользоваться",
-    "spec": "характеристики",
-    "wrong_item": "не тот товар",
-    "gratitude": "благодарность",
-    "other": "другое",
-}
-EVENT_KINDS = {
-    "note": "Заметка",
-    "assigned": "Назначено",
-    "viewed": "Просмотрено",
-    "closed": "Закрыто",
-    "reopened": "Открыто снова",
-    "draft_generated": "Черновик",
-    "reply_sent": "Ответ отправлен",
-    "escalated": "SLA просрочен: приоритет повышен",
-    "deescalated": "Срок SLA изменён: эскалация снята",
-    "classified": "Тема вопроса уточнена ИИ",
-    "link_confirmed": "Связь с другим обращением подтверждена",
-    "link_rejected": "Связь с другим обращением отклонена",
-    "escalation_opened": "Переведено в чат",
-    "escalation_chat_opened": "Покупатель написал в чат",
-    "escalation_resolved": "Решено в чате",
-    "escalation_expired": "Покупатель не пришёл в чат",
-}
 
 
 def wb_url(nm_id: int | None) -> str | None:
@@ -165,13 +123,13 @@ def item_view(detail: Any) -> dict[str, Any]:
     outbox = detail.outbox
     chat = extra.get("chat") or {}
     return {
-        "channel_label": CHANNELS.get(item.channel, item.channel),
+        "channel_label": label(CHANNELS, item.channel),
         "icon": CHANNEL_ICONS.get(item.channel, "•"),
         "limit": REPLY_LIMITS.get(item.channel, 1000),
-        "priority_label": PRIORITIES.get(item.priority, item.priority),
-        "status_label": STATUSES.get(item.status, item.status),
-        "source_label": SOURCES.get(item.source, item.source),
-        "intent_label": INTENTS.get(item.intent or "", item.intent or ""),
+        "priority_label": label(PRIORITIES, item.priority),
+        "status_label": label(STATUSES, item.status),
+        "source_label": label(SOURCES, item.source),
+        "intent_label": topic(item.channel, item.intent),
         "product_name": item.product_name
         or (detail.product.name if detail.product else None)
         or extra.get("product_name")
@@ -183,9 +141,7 @@ def item_view(detail: Any) -> dict[str, Any]:
         "order_status": extra.get("order_status"),
         "size": extra.get("size"),
         "last_reply": last_reply if last_reply.get("text") else None,
-        "last_reply_state": REPLY_STATES.get(
-            str(last_reply.get("state", "")), last_reply.get("state")
-        ),
+        "last_reply_state": label(REPLY_STATES, str(last_reply.get("state", ""))),
         **_wb_answer_notice(item, extra),
         # A reply would replace an answer buyers see: the composer asks to confirm.
         "confirm_edit": item.channel != "chat"
@@ -201,10 +157,10 @@ def item_view(detail: Any) -> dict[str, Any]:
         "draft_model": draft.model if draft else last_draft.get("model"),
         "context_used": _context_words(context_used),
         "warnings": _warning_lines(warnings),
-        "outbox_state": OUTBOX_STATES.get(outbox.state, outbox.state) if outbox else None,
+        "outbox_state": label(OUTBOX_STATES, outbox.state) if outbox else None,
         "outbox_failed": bool(outbox and outbox.state in {"failed", "unknown"}),
         "events": [
-            {"label": EVENT_KINDS.get(e.kind, "Событие"), "event": e} for e in detail.events
+            {"label": label(EVENT_KINDS, e.kind, "Событие"), "event": e} for e in detail.events
         ],
     }
 
@@ -285,7 +241,7 @@ def thread_view(timeline: Timeline) -> dict[str, Any]:
         steps.append(
             {
                 "step": step,
-                "channel_label": CHANNELS.get(step.channel, "Обращение"),
+                "channel_label": label(CHANNELS, step.channel, "Обращение"),
                 "icon": CHANNEL_ICONS.get(step.channel, "•"),
                 # A probable link the operator has not judged yet can be confirmed or rejected.
                 "judgeable": step.level == "C" and step.verdict is None and not step.is_current,

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from agentiq.deps import DbSession, OwnerPrincipal, RuntimeDep
 from agentiq.kit.errors import ValidationFailed
+from agentiq.labels import CHANNELS_PLURAL
 from agentiq.settings import service as ai_service
 from agentiq.settings.schemas import (
     MAX_PENDING_MINUTES,
@@ -29,7 +30,6 @@ router = APIRouter(prefix="/settings", include_in_schema=False)
 
 TONES = {"friendly": "Дружелюбный", "formal": "Формальный", "neutral": "Нейтральный"}
 ADDRESSES = {"Вы": "«Вы» с заглавной", "вы": "«вы»", "ты": "«ты»"}
-RULE_CHANNELS = {"review": "Отзывы", "question": "Вопросы", "chat": "Чаты"}
 MAX_RULE_ROWS = 20
 # pydantic's messages are English; the seller reads one Russian sentence per field.
 FIELD_MESSAGES = {
@@ -133,7 +133,7 @@ async def _page(
         "auto": auto.model_dump(),
         "tones": TONES,
         "addresses": ADDRESSES,
-        "rule_channels": RULE_CHANNELS,
+        "rule_channels": CHANNELS_PLURAL,
         "min_pending": MIN_PENDING_MINUTES,
         "max_pending": MAX_PENDING_MINUTES,
         "ai_errors": {},

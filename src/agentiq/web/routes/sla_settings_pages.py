@@ -19,6 +19,7 @@ from fastapi.responses import Response
 
 from agentiq.deps import DbSession, OwnerPrincipal, RuntimeDep
 from agentiq.kit.errors import ValidationFailed
+from agentiq.labels import CHANNELS_PLURAL, CHAT_TOPICS, QUESTION_INTENTS
 from agentiq.settings.service import load_ai_settings
 from agentiq.triage.schemas import TriageSettings, TriageSettingsUpdate
 from agentiq.triage.service import (
@@ -43,24 +44,6 @@ from agentiq.web.templating import redirect, render
 
 router = APIRouter(prefix="/settings", include_in_schema=False)
 
-CHANNEL_TITLES = {"review": "Отзывы", "question": "Вопросы", "chat": "Чаты"}
-QUESTION_INTENTS = {
-    "size_fit": "размер и посадка",
-    "availability_delivery": "наличие и доставка",
-    "compatibility_specs": "совместимость и характеристики",
-    "materials_care": "материалы и уход",
-    "pre_purchase_other": "другое перед покупкой",
-    "general": "общие",
-}
-CHAT_TOPICS = {
-    "aggression": "агрессия и угрозы",
-    "complaint": "жалоба",
-    "return": "возврат",
-    "order_problem": "проблема с заказом",
-    "delivery": "доставка",
-    "thanks": "благодарность",
-    "general": "прочее",
-}
 # Rows of the table, in the order a seller reads them: (default rule key, field key, label).
 ROW_ORDER: tuple[tuple[SlaRuleKey, str, str], ...] = (
     (("review", None, 1, 2), "review-1-2", "Отзывы 1–2★"),
@@ -114,10 +97,10 @@ class SlaRow:
 
 def rule_label(rule: SlaRule) -> str:
     """«Отзывы 2–3★», «Вопросы: размер и посадка», «Чаты: жалоба»."""
-    title = CHANNEL_TITLES.get(rule.channel, rule.channel)
+    title = CHANNELS_PLURAL.get(rule.channel, rule.channel)
     if rule.intent is not None:
         names = QUESTION_INTENTS if rule.channel == "question" else CHAT_TOPICS
-        title = f"{title}: {names.get(rule.intent, rule.intent)}"
+        title = f"{title}: {names.get(rule.intent, 'другое')}"
     if rule.has_rating_range:
         low, high = rule.rating_min or 1, rule.rating_max or 5
         title = f"{title} {low}★" if low == high else f"{title} {low}–{high}★"
@@ -247,7 +230,7 @@ async def _page(
         )
     groups = [
         {"title": title, "rows": [r for r in table if r["channel"] == channel]}
-        for channel, title in CHANNEL_TITLES.items()
+        for channel, title in CHANNELS_PLURAL.items()
     ]
     extras = [
         {"label": rule_label(rule), "text": hours_text(rule.minutes)}
