@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 
-.PHONY: run test install lint typecheck pytest frontend clean
+.PHONY: run test quick install lint typecheck pytest frontend clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,12 @@ typecheck: $(STAMP)
 pytest: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# `make test` runs everything, the `slow` (randomized/crash) and browser tests included.
 test: lint typecheck pytest
+
+# While developing: the same checks without the slow and browser tests.
+quick: lint typecheck install
+	$(BIN)/pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts
