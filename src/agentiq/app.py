@@ -49,6 +49,7 @@ from agentiq.triage.endpoints import router as triage_router
 from agentiq.web import mount_static
 from agentiq.web import routes as web_ui
 from agentiq.worker import embedded as embedded_scheduler
+from agentiq.worker.drivers import attach_worker
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ async def check_database(runtime: Runtime) -> None:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    runtime = build_runtime(settings)
+    runtime = attach_worker(build_runtime(settings))
     app.state.runtime = runtime
     try:
         await check_database(runtime)

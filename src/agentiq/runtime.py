@@ -21,6 +21,7 @@ from agentiq.db import create_engine, create_sessionmaker
 from agentiq.kit.crypto import SecretBox
 from agentiq.kit.locks import Locks, MemoryLocks, RedisLocks
 from agentiq.kit.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from agentiq.worker.port import NoWorker, Worker
 
 if TYPE_CHECKING:  # types only: these modules import this one
     from agentiq.emulator.embedded import EmbeddedEmulator
@@ -46,6 +47,9 @@ class Runtime:
     # Extra keyword arguments for every WB client (limits, retry...): tests and benches.
     wb_client_options: dict[str, Any] = field(default_factory=dict)
     wb_client_factory: ClientFactory | None = None
+    # Background work: the embedded scheduler's or Celery's, attached by whoever starts the
+    # process (app lifespan, Celery worker, tests) with agentiq.worker.drivers.attach_worker.
+    worker: Worker = field(default_factory=NoWorker)
     # Filled by the background services while the app runs.
     events: MemoryBroker | None = None
     emulator: EmbeddedEmulator | None = None
@@ -53,7 +57,6 @@ class Runtime:
     # Jobs started in-process; a reference is kept until done, or the loop may drop them.
     background_tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     immediate_dispatch: asyncio.Task[Any] | None = None
-    celery_producer: Any = None  # a Celery app used only to send tasks, made once
 
     async def close(self) -> None:
         if self.redis is not None:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from agentiq.db import unit_of_work
 from agentiq.kit.time import utcnow
-from agentiq.linking.tasks import wait_background
 from agentiq.models import Draft, Interaction, InteractionEvent, ProductCard, ResponseHistory
+from agentiq.worker.embedded import wait_background
 from tests.fakes.fake_openai import FakeOpenAI, Reply
 from tests.replies.world import World, add_item
 
@@ -56,7 +56,7 @@ async def test_ai_draft_returns_draft_warnings_and_context(client: httpx.AsyncCl
     )
     # Rows written directly: links come from the product's own recompute job.
     assert (await client.post("/api/links/recompute", json={})).status_code == 202
-    await wait_background()
+    await wait_background(world.runtime)
     r = await client.post(f"/api/interactions/{item_id}/ai-draft")
     assert r.status_code == 200, r.text
     body = r.json()

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from agentiq.kit.time import utcnow
-from agentiq.linking.tasks import wait_background
+from agentiq.worker.embedded import wait_background
 from tests.interactions.conftest import seed, seed_product
 
 BOTH = pytest.mark.parametrize("db_backend", ["sqlite", "postgres"], indirect=True)
@@ -205,7 +205,7 @@ async def test_detail_timeline_and_tenancy(
     # Rows written directly: the links come from the product's own recompute job.
     started = await client.post("/api/links/recompute", json={})
     assert started.status_code == 202, started.text
-    await wait_background()
+    await wait_background(app.state.runtime)
     response = await client.get(f"/api/interactions/{mine[0]}")
     assert response.status_code == 200, response.text
     detail = response.json()

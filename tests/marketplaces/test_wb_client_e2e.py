@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from agentiq.marketplaces.wb.client import check_connection
 from agentiq.marketplaces.wb.errors import WBAuthError, WBBadRequest, WBNotFound
 from agentiq.marketplaces.wb.schemas import (
     AttachmentFile,
@@ -15,7 +16,7 @@ from agentiq.marketplaces.wb.schemas import (
     Feedback,
     Question,
 )
-from agentiq.marketplaces.wb.token import check_connection, describe_connection
+from agentiq.marketplaces.wb.token import describe_connection
 from tests.marketplaces.conftest import RunningEmulator, make_client
 
 

@@ -4,7 +4,7 @@ the WB emulator over HTTP and the test database (a SQLite file shared with WAL, 
 Each test gets its own broker namespace (AGENTIQ_CELERY_KEY_PREFIX) and its own seller and
 cabinet ids, so the Redis keys of the sync locks and rate limits collide with no other test
 run sharing the Redis database. Tasks are enqueued the way the product does it
-(`enqueue_sync`, i.e. Celery `send_task`); results are read from the database.
+(`runtime.worker.enqueue`, i.e. Celery `send_task`); results are read from the database.
 """
 
 from __future__ import annotations
@@ -34,9 +34,11 @@ from agentiq.config import Settings
 from agentiq.db import unit_of_work
 from agentiq.emulator.faults import FaultConfig
 from agentiq.ingestion.service import CHANNELS, sync_cabinet
-from agentiq.ingestion.tasks import enqueue_sync
 from agentiq.models import MarketplaceConnection, Seller, SyncRun, SyncState
 from agentiq.runtime import Runtime, build_runtime
+from agentiq.worker.celery_app import CeleryWorker
+from agentiq.worker.drivers import attach_worker
+from agentiq.worker.port import SyncCabinet
 from tests.conftest import TEST_REDIS_URL
 from tests.ingestion.conftest import stored_ids
 from tests.ingestion.test_sync_e2e import assert_converged
@@ -224,7 +226,7 @@ async def cluster(
             "AGENTIQ_LOG_JSON": "false",
         }
     )
-    runtime = build_runtime(worker_settings)
+    runtime = attach_worker(build_runtime(worker_settings))
     # For syncs the test runs in-process: same hosts as the workers, no client-side pacing.
     runtime.wb_client_options = {"limits": UNLIMITED, "retry": FAST_RETRY}
     workdir = tmp_path / "processes"
@@ -242,9 +244,8 @@ async def cluster(
             except subprocess.TimeoutExpired:
                 os.killpg(proc.popen.pid, signal.SIGKILL)
                 proc.popen.wait()
-        producer = runtime.celery_producer
-        if producer is not None:
-            producer.close()
+        if isinstance(runtime.worker, CeleryWorker):
+            runtime.worker.close()
         if runtime.redis is not None:
             async for key in runtime.redis.scan_iter(match=f"{live.settings.celery_key_prefix}*"):
                 await runtime.redis.delete(key)
@@ -261,14 +262,14 @@ async def test_a_live_worker_syncs_to_the_ground_truth_and_again(
     worker = cluster.start_worker("w1")
     await cluster.ready(worker)
 
-    assert enqueue_sync(cluster.runtime, seller_id, cabinet_id) == "celery"
+    assert cluster.runtime.worker.enqueue(SyncCabinet(seller_id, cabinet_id)) == "celery"
     await cluster.wait_synced(cabinet_id)
     await assert_converged(cluster.runtime, seller_id, state)
 
     # The same worker process runs the next task on its loop and runtime: new items arrive.
     for channel in ("review", "question", "chat"):
         live_wb.emulator.tick(seller.seller_id, channel)
-    enqueue_sync(cluster.runtime, seller_id, cabinet_id)
+    cluster.runtime.worker.enqueue(SyncCabinet(seller_id, cabinet_id))
     runs = await cluster.wait_synced(cabinet_id, ok_runs=2)
     await assert_converged(cluster.runtime, seller_id, state)
     assert Counter(r.status for r in runs) == Counter({"ok": 6})
@@ -292,8 +293,8 @@ async def test_b_two_live_workers_racing_on_a_cabinet_run_one_sync(
     await cluster.ready(*workers)
     live_wb.emulator.set_faults(seller.seller_id, FaultConfig(latency_ms=50))
     before = len(live_wb.hits)
-    enqueue_sync(cluster.runtime, seller_id, cabinet_id)
-    enqueue_sync(cluster.runtime, seller_id, cabinet_id)
+    cluster.runtime.worker.enqueue(SyncCabinet(seller_id, cabinet_id))
+    cluster.runtime.worker.enqueue(SyncCabinet(seller_id, cabinet_id))
 
     def received(proc: Proc) -> bool:
         return "Task agentiq.sync_cabinet[" in proc.text()
@@ -338,7 +339,7 @@ async def _start_mid_sync(
     seller = live_wb.emulator.add_seller(seed=seed, feedbacks=240, questions=60, chats=10)
     live_wb.emulator.set_faults(seller.seller_id, FaultConfig(latency_ms=150))
     seller_id, cabinet_id = await cluster.cabinet(seller.token)
-    enqueue_sync(cluster.runtime, seller_id, cabinet_id)
+    cluster.runtime.worker.enqueue(SyncCabinet(seller_id, cabinet_id))
 
     async def mid_way() -> bool:
         if not any(r.status == "running" for r in await cluster.runs(cabinet_id)):

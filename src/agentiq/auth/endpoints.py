@@ -25,6 +25,7 @@ from agentiq.auth.schemas import (
 from agentiq.deps import SESSION_COOKIE, CurrentPrincipal, DbSession, OwnerPrincipal, RuntimeDep
 from agentiq.kit.errors import NotFound
 from agentiq.kit.time import utcnow
+from agentiq.tenancy.repository import MembershipRepository
 from agentiq.tenancy.service import sellers_for_user
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -152,7 +153,7 @@ async def revoke_token(token_id: int, principal: CurrentPrincipal, db: DbSession
 async def members(principal: CurrentPrincipal, db: DbSession) -> list[MemberOut]:
     return [
         MemberOut(user_id=u.id, email=u.email, name=u.name, role=m.role)
-        for m, u in await AccountRepository(db).members(principal.seller_id)
+        for m, u in await MembershipRepository(db, principal.seller_id).members()
     ]
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.kit.time import utcnow
-from agentiq.models import ApiToken, Membership, MembershipInvitation, Seller, User, UserSession
+from agentiq.models import ApiToken, MembershipInvitation, Seller, User, UserSession
 
 
 class AccountRepository:
@@ -67,13 +67,6 @@ class AccountRepository:
             select(ApiToken).where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None))
         )
 
-    async def membership(self, seller_id: int, user_id: int) -> Membership | None:
-        return await self.session.scalar(
-            select(Membership).where(
-                Membership.seller_id == seller_id, Membership.user_id == user_id
-            )
-        )
-
     async def invitation(self, seller_id: int, user_id: int) -> MembershipInvitation | None:
         return await self.session.scalar(
             select(MembershipInvitation).where(
@@ -94,15 +87,6 @@ class AccountRepository:
             .order_by(MembershipInvitation.created_at, MembershipInvitation.id)
         )
         return [(i, s) for i, s in rows.tuples()]
-
-    async def members(self, seller_id: int) -> Sequence[tuple[Membership, User]]:
-        rows = await self.session.execute(
-            select(Membership, User)
-            .join(User, User.id == Membership.user_id)
-            .where(Membership.seller_id == seller_id)
-            .order_by(Membership.role, User.email)
-        )
-        return [(m, u) for m, u in rows.tuples()]
 
     async def api_tokens(self, seller_id: int, user_id: int) -> Sequence[ApiToken]:
         return (

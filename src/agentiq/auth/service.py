@@ -24,13 +24,13 @@ from agentiq.kit.errors import Conflict, NotFound, Unauthorized, ValidationFaile
 from agentiq.kit.time import utcnow
 from agentiq.models import (
     ApiToken,
-    Membership,
     MembershipInvitation,
     Role,
     Seller,
     User,
     UserSession,
 )
+from agentiq.tenancy.repository import MembershipRepository
 
 SESSION_LIFETIME = timedelta(days=14)
 API_TOKEN_PREFIX = "aiq_"
@@ -85,7 +85,7 @@ async def register(
     seller = Seller(name=seller_name)
     session.add_all([user, seller])
     await session.flush()
-    session.add(Membership(seller_id=seller.id, user_id=user.id, role=Role.owner.value))
+    MembershipRepository(session, seller.id).add(user.id, Role.owner)
     await session.flush()
     return user, seller
 
@@ -95,7 +95,7 @@ async def create_seller_for(session: AsyncSession, user: User, seller_name: str)
     seller = Seller(name=seller_name.strip() or "Новый продавец")
     session.add(seller)
     await session.flush()
-    session.add(Membership(seller_id=seller.id, user_id=user.id, role=Role.owner.value))
+    MembershipRepository(session, seller.id).add(user.id, Role.owner)
     await session.flush()
     return seller
 
@@ -228,7 +228,7 @@ async def invite_operator(
         )
         session.add(user)
         await session.flush()
-    elif await accounts.membership(seller_id, user.id):
+    elif await MembershipRepository(session, seller_id).is_member(user.id):
         message = "Этот пользователь уже в команде"
         raise Conflict(message, details={"email": message})
     else:
@@ -244,7 +244,7 @@ async def invite_operator(
             )
             await session.flush()
         return Invitation(user=user, created=False, temporary_password=None, pending=True)
-    session.add(Membership(seller_id=seller_id, user_id=user.id, role=Role.operator.value))
+    MembershipRepository(session, seller_id).add(user.id, Role.operator)
     await session.flush()
     return Invitation(user=user, created=created, temporary_password=temporary)
 
@@ -262,7 +262,7 @@ async def answer_invitation(
     for invitation, seller in await AccountRepository(session).invitations_for_user(user.id):
         if invitation.id == invitation_id:
             if accept:
-                session.add(Membership(seller_id=seller.id, user_id=user.id, role=invitation.role))
+                MembershipRepository(session, seller.id).add(user.id, Role(invitation.role))
             await session.delete(invitation)
             await session.flush()
             return seller
@@ -272,7 +272,7 @@ async def answer_invitation(
 async def remove_member(session: AsyncSession, seller_id: int, user_id: int, *, by: User) -> None:
     if user_id == by.id:
         raise ValidationFailed("Нельзя удалить себя из команды")
-    membership = await AccountRepository(session).membership(seller_id, user_id)
+    membership = await MembershipRepository(session, seller_id).get(user_id)
     if membership is None:
         raise NotFound("Участник не найден")
     await session.delete(membership)

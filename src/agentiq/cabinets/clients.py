@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentiq.marketplaces import get_marketplace
+from agentiq.marketplaces.registry import get_marketplace
 from agentiq.marketplaces.wb.client import SANDBOX_HOSTS, WBHosts
 from agentiq.models import MarketplaceConnection
 from agentiq.runtime import Runtime

@@ -6,8 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.cabinets.service import add_cabinet
-from agentiq.db import after_commit
-from agentiq.ingestion.tasks import enqueue_sync
+from agentiq.ingestion.tasks import request_sync
 from agentiq.kit.errors import ServiceUnavailable
 from agentiq.models import MarketplaceConnection
 from agentiq.runtime import Runtime
@@ -38,6 +37,5 @@ async def start_demo(
         session, runtime.secrets, seller_id, name=DEMO_CABINET_NAME, token=token, is_demo=True
     )
     cabinet.token_type = "personal"
-    cabinet_id = cabinet.id
-    after_commit(session, lambda: enqueue_sync(runtime, seller_id, cabinet_id))
+    await request_sync(session, runtime, seller_id, cabinet.id)
     return cabinet

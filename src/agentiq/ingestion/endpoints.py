@@ -5,17 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from agentiq.cabinets.repository import CabinetRepository
-from agentiq.db import after_commit
 from agentiq.deps import CurrentPrincipal, DbSession, RuntimeDep
 from agentiq.ingestion.repository import (
     SyncRunRepository,
     SyncStateRepository,
 )
 from agentiq.ingestion.schemas import ChannelStateOut, SyncRunOut, SyncStatusOut
-from agentiq.ingestion.service import effective_status, sync_in_progress
-from agentiq.ingestion.tasks import enqueue_sync
+from agentiq.ingestion.service import effective_status
+from agentiq.ingestion.tasks import request_sync
 from agentiq.kit.errors import Forbidden
-from agentiq.kit.time import utcnow
 
 router = APIRouter(prefix="/api/settings/cabinets", tags=["sync"])
 
@@ -56,22 +54,9 @@ async def sync_now(
         raise Forbidden(
             "Полную пересинхронизацию может запустить только владелец", code="owner_only"
         )
-    seller_id = principal.seller_id
-    cabinet = await CabinetRepository(db, seller_id).get(cabinet_id)
-    current, _ = effective_status(cabinet)
-    out = await _status(db, seller_id, cabinet_id)
-    if current == "syncing" and await sync_in_progress(runtime, cabinet_id):
-        out.started = None  # already running: the per-channel locks would skip it anyway
-        return out
-    cabinet.sync_status = "queued"
-    cabinet.sync_started_at = utcnow()
-    out.sync_status = "queued"
-    out.started = (
-        "celery"
-        if runtime.settings.redis_url and not runtime.settings.scheduler_enabled
-        else "background"
-    )
-    # Started only once "queued" is committed, so the status the sync writes is never
-    # overwritten by this request.
-    after_commit(db, lambda: enqueue_sync(runtime, seller_id, cabinet_id, full=full))
+    out = await _status(db, principal.seller_id, cabinet_id)
+    # None when it is already running: the per-channel locks would skip it anyway.
+    out.started = await request_sync(db, runtime, principal.seller_id, cabinet_id, full=full)
+    if out.started is not None:
+        out.sync_status = "queued"
     return out

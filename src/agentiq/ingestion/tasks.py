@@ -8,33 +8,31 @@ synced again.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from agentiq.db import unit_of_work
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agentiq.cabinets.repository import CabinetRepository
+from agentiq.db import after_commit, unit_of_work
 from agentiq.ingestion.repository import all_connections
 from agentiq.ingestion.service import (
     CHANNELS,
     SyncReport,
+    effective_status,
     expire_stale_syncs,
     sync_cabinet,
     sync_in_progress,
 )
 from agentiq.kit.time import utcnow
 from agentiq.runtime import Runtime
+from agentiq.worker.port import Started, SyncCabinet
 
 log = logging.getLogger(__name__)
 
 # The web layer reaches the sync engine through this module only.
-__all__ = [
-    "cancel_background",
-    "enqueue_sync",
-    "run_sync_all",
-    "run_sync_cabinet",
-    "sync_in_progress",
-]
+__all__ = ["request_sync", "run_sync_all", "run_sync_cabinet", "sync_in_progress"]
 
 
 async def run_sync_cabinet(
@@ -76,31 +74,24 @@ async def run_sync_all(runtime: Runtime, *, full: bool = False) -> int:
     return len(targets)
 
 
-def enqueue_sync(runtime: Runtime, seller_id: int, cabinet_id: int, *, full: bool = False) -> str:
-    """Start a sync in the background: a Celery task in distributed mode, else in-process.
+async def request_sync(
+    session: AsyncSession, runtime: Runtime, seller_id: int, cabinet_id: int, *, full: bool = False
+) -> Started | None:
+    """Queue a sync of the seller's cabinet («Синхронизировать», a new cabinet, the demo).
 
-    Returns how it was started ("celery" | "background").
+    The cabinet shows «queued» at once; the job starts once this session commits, so the
+    status the sync writes is never overwritten by the request. None when a live process is
+    already syncing it (a "syncing" left behind by a killed process does not count: the
+    locks tell). Another seller's cabinet answers 404.
     """
-    settings = runtime.settings
-    if settings.redis_url and not settings.scheduler_enabled:
-        from agentiq.worker.celery_app import create_celery, sync_cabinet_args
-
-        if runtime.celery_producer is None:  # a producer for this runtime's broker, made once
-            runtime.celery_producer = create_celery(settings)
-        runtime.celery_producer.send_task(
-            "agentiq.sync_cabinet", args=sync_cabinet_args(seller_id, cabinet_id, full, utcnow())
-        )
-        return "celery"
-    tasks = runtime.background_tasks
-    task = asyncio.create_task(run_sync_cabinet(runtime, seller_id, cabinet_id, full=full))
-    tasks.add(task)  # keep a reference until done, or the loop may drop it
-    task.add_done_callback(tasks.discard)
-    return "background"
-
-
-async def cancel_background(runtime: Runtime) -> None:
-    tasks = runtime.background_tasks
-    for task in list(tasks):
-        task.cancel()
-    if tasks:
-        await asyncio.gather(*tasks, return_exceptions=True)
+    cabinet = await CabinetRepository(session, seller_id).get(cabinet_id)
+    current, _ = effective_status(cabinet)
+    if current == "syncing" and await sync_in_progress(runtime, cabinet_id):
+        return None
+    cabinet.sync_status = "queued"
+    cabinet.sync_error = None
+    cabinet.sync_started_at = utcnow()
+    await session.flush()
+    job = SyncCabinet(seller_id, cabinet_id, full)
+    after_commit(session, lambda: runtime.worker.enqueue(job))
+    return runtime.worker.kind

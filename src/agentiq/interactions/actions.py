@@ -20,6 +20,7 @@ from agentiq.kit.errors import ValidationFailed
 from agentiq.kit.time import utcnow
 from agentiq.models import Interaction, InteractionEvent, Status
 from agentiq.runtime import Runtime
+from agentiq.tenancy.repository import MembershipRepository
 
 Ids = int | Sequence[int]
 
@@ -91,7 +92,9 @@ async def assign(
     repo = InteractionRepository(session, seller_id)
     if isinstance(ids, int):
         await repo.get(ids)  # another seller's item is 404 before anything else is judged
-    if user_id is not None and not await repo.is_member(user_id):
+    if user_id is not None and not await MembershipRepository(session, seller_id).is_member(
+        user_id
+    ):
         message = "Этот пользователь не состоит в команде продавца"
         raise ValidationFailed(message, details={"user_id": message})
     changes = (

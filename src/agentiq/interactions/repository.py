@@ -27,7 +27,7 @@ from agentiq.interactions import sortkeys
 from agentiq.interactions.schemas import CHANNELS, COUNT_CAP, QUEUES, InboxFilter, Queue
 from agentiq.interactions.search import search_condition
 from agentiq.kit.repository import TenantRepository
-from agentiq.models import Interaction, Membership, ProductCard, ReplyOutbox, User
+from agentiq.models import Interaction, ProductCard, ReplyOutbox, User
 
 # Columns of one inbox row (heavy fields such as pros/cons/extra_data are left out).
 ROW_COLUMNS = (
@@ -256,17 +256,3 @@ class InteractionRepository(TenantRepository[Interaction]):
             .values(**values)
             .execution_options(synchronize_session=False)
         )
-
-    async def is_member(self, user_id: int) -> bool:
-        stmt = select(Membership.id).where(
-            Membership.seller_id == self.seller_id, Membership.user_id == user_id
-        )
-        return (await self.session.scalar(stmt)) is not None
-
-    async def member(self, user_id: int) -> User | None:
-        stmt = (
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.seller_id == self.seller_id, User.id == user_id)
-        )
-        return await self.session.scalar(stmt)

@@ -54,6 +54,7 @@ from agentiq.models import (
     ReplyOutbox,
     ResponseHistory,
 )
+from agentiq.tenancy.repository import MembershipRepository
 
 __all__ = [
     "add_note",
@@ -259,7 +260,7 @@ async def get_interaction_detail(
     )
     assigned = None
     if item.assigned_user_id is not None:
-        user = await repo.member(item.assigned_user_id)
+        user = await MembershipRepository(session, seller_id).member(item.assigned_user_id)
         if user is not None:
             assigned = MemberOut(id=user.id, name=user.name, email=user.email)
     product_name = product.name if product is not None else None

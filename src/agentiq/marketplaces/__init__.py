@@ -1,17 +1,5 @@
-"""Marketplace connectors behind one typed Protocol and a registry."""
+"""Marketplace connectors behind one typed Protocol (base.py), listed in registry.py."""
 
-from agentiq.marketplaces.base import (
-    Marketplace,
-    MarketplaceClient,
-    get_marketplace,
-    marketplaces,
-    register_marketplace,
-)
+from agentiq.marketplaces.base import Marketplace, MarketplaceClient
 
-__all__ = [
-    "Marketplace",
-    "MarketplaceClient",
-    "get_marketplace",
-    "marketplaces",
-    "register_marketplace",
-]
+__all__ = ["Marketplace", "MarketplaceClient"]

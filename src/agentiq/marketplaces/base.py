@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from agentiq.kit.errors import NotFound
-
 
 @runtime_checkable
 class MarketplaceClient(Protocol):
@@ -59,30 +57,3 @@ class Marketplace:
     name: str
     title: str
     create_client: MarketplaceFactory
-
-
-_REGISTRY: dict[str, Marketplace] = {}
-
-
-def register_marketplace(marketplace: Marketplace) -> None:
-    _REGISTRY[marketplace.name] = marketplace
-
-
-def get_marketplace(name: str) -> Marketplace:
-    if not _REGISTRY:
-        _load_builtin()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise NotFound(f"Маркетплейс «{name}» не поддерживается") from None
-
-
-def marketplaces() -> list[Marketplace]:
-    if not _REGISTRY:
-        _load_builtin()
-    return list(_REGISTRY.values())
-
-
-def _load_builtin() -> None:
-    # Imported lazily so importing the Protocol never pulls in httpx clients.
-    import agentiq.marketplaces.wb  # noqa: F401  (registers itself)

@@ -36,6 +36,7 @@ from agentiq.promo import service as promo
 from agentiq.replies.repository import DELIVERED, IN_FLIGHT, OutboxRepository
 from agentiq.runtime import Runtime
 from agentiq.settings.service import load_ai_settings
+from agentiq.worker.port import DispatchReplies
 
 S = OutboxState
 EDIT_WINDOW = timedelta(days=60)
@@ -207,10 +208,8 @@ async def submit_reply(
         )
     )
     await session.flush()
-    if not sandbox and runtime.settings.scheduler_enabled and runtime.redis is None:
-        from agentiq.replies.tasks import dispatch_soon
-
-        after_commit(session, lambda: dispatch_soon(runtime))
+    if not sandbox:
+        after_commit(session, lambda: runtime.worker.enqueue(DispatchReplies()))
     return Approval(row, [v.as_dict() for v in violations], quality)
 
 
@@ -272,8 +271,5 @@ async def retry_reply(
     extra.pop("reply_error", None)
     item.extra_data = extra
     await session.flush()
-    if runtime.settings.scheduler_enabled and runtime.redis is None:
-        from agentiq.replies.tasks import dispatch_soon
-
-        after_commit(session, lambda: dispatch_soon(runtime))
+    after_commit(session, lambda: runtime.worker.enqueue(DispatchReplies()))
     return row

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import Counter
 
@@ -30,24 +29,6 @@ async def dispatch_due(
         if state is not None:
             outcomes[state] += 1
     return dict(outcomes)
-
-
-def dispatch_soon(runtime: Runtime) -> None:
-    """Embedded default: start a dispatch pass now instead of waiting for the next tick.
-
-    Called after commit; one pass at a time per process, the scheduler covers the rest.
-    """
-    running = runtime.immediate_dispatch
-    if running is not None and not running.done():
-        return
-
-    async def _run() -> None:
-        try:
-            await dispatch_due(runtime)
-        except Exception:
-            log.exception("immediate reply dispatch failed; the scheduler will retry")
-
-    runtime.immediate_dispatch = asyncio.get_running_loop().create_task(_run())
 
 
 async def run_auto_answers_all(runtime: Runtime) -> int:

@@ -25,8 +25,10 @@ from typing import Any
 from celery import Celery, Task, signals
 
 from agentiq.config import Settings, get_settings
+from agentiq.kit.time import utcnow
 from agentiq.runtime import Runtime, build_runtime
 from agentiq.worker.embedded import AUTO_ANSWER_INTERVAL_S, DISPATCH_INTERVAL_S
+from agentiq.worker.port import DispatchReplies, Job, RecomputeLinks, Started, SyncCabinet
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +124,39 @@ def sync_cabinet_args(
     return [seller_id, cabinet_id, full, requested_at.isoformat()]
 
 
+class CeleryWorker:
+    """Distributed mode: each queued job becomes a Celery task for any worker to take."""
+
+    kind: Started = "celery"
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._producer: Celery | None = None  # made on first use, then reused
+
+    @property
+    def producer(self) -> Celery:
+        if self._producer is None:
+            self._producer = create_celery(self._settings)
+        return self._producer
+
+    def enqueue(self, job: Job) -> Started:
+        match job:
+            case SyncCabinet(seller_id, cabinet_id, full):
+                args = sync_cabinet_args(seller_id, cabinet_id, full, utcnow())
+                self.producer.send_task("agentiq.sync_cabinet", args=args)
+            case RecomputeLinks(seller_id, interaction_id, job_id):
+                self.producer.send_task(
+                    "agentiq.links_recompute", args=[seller_id, interaction_id], task_id=job_id
+                )
+            case DispatchReplies():
+                return "scheduled"  # beat sends agentiq.dispatch_replies every 2 s
+        return "celery"
+
+    def close(self) -> None:
+        if self._producer is not None:
+            self._producer.close()
+
+
 # One event loop and one runtime per worker process (per thread with a thread pool): pooled
 # DB and Redis connections are bound to the loop that made them. Built on the first task,
 # i.e. after the pool forked, never inherited from the parent.
@@ -137,6 +172,7 @@ def run(job: Any) -> Any:
     runtime: Runtime | None = getattr(_local, "runtime", None)
     if runtime is None:
         runtime = _local.runtime = build_runtime(get_settings())
+        runtime.worker = CeleryWorker(runtime.settings)
     return loop.run_until_complete(job(runtime))
 
 
@@ -294,4 +330,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-__all__ = ["BUSY_RETRIES", "create_celery", "get_celery", "sync_cabinet_args"]
+__all__ = ["BUSY_RETRIES", "CeleryWorker", "create_celery", "get_celery", "sync_cabinet_args"]

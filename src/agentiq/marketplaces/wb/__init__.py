@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agentiq.kit.http import get_http_client
-from agentiq.marketplaces.base import Marketplace, register_marketplace
+from agentiq.marketplaces.base import Marketplace
 from agentiq.marketplaces.wb.client import (
     PRODUCTION_HOSTS,
     SANDBOX_HOSTS,
@@ -13,6 +13,7 @@ from agentiq.marketplaces.wb.client import (
     WBClient,
     WBClientStats,
     WBHosts,
+    check_connection,
 )
 from agentiq.marketplaces.wb.errors import (
     WBAuthError,
@@ -30,7 +31,6 @@ from agentiq.marketplaces.wb.token import (
     ConnectionCheck,
     TokenInfo,
     TokenMalformed,
-    check_connection,
     decode_token,
     describe_connection,
 )
@@ -42,11 +42,13 @@ def create_wb_client(token: str, *, cabinet_key: str, **options: Any) -> WBClien
     return WBClient(token, http=http, cabinet_key=cabinet_key, **options)
 
 
-register_marketplace(Marketplace(name="wb", title="Wildberries", create_client=create_wb_client))
+# Listed in marketplaces/registry.py.
+WILDBERRIES = Marketplace(name="wb", title="Wildberries", create_client=create_wb_client)
 
 __all__ = [
     "PRODUCTION_HOSTS",
     "SANDBOX_HOSTS",
+    "WILDBERRIES",
     "ConnectionCheck",
     "RetryPolicy",
     "TokenInfo",

@@ -57,6 +57,13 @@ from agentiq.marketplaces.wb.schemas import (
 )
 from agentiq.marketplaces.wb.schemas import Chat as ChatModel
 from agentiq.marketplaces.wb.schemas import ChatEvent as ChatEventModel
+from agentiq.marketplaces.wb.token import (
+    ConnectionCheck,
+    HostCheck,
+    TokenMalformed,
+    decode_token,
+    guess_token_type,
+)
 
 if TYPE_CHECKING:
     from agentiq.marketplaces.wb.windows import WindowWalker
@@ -160,8 +167,6 @@ class WBClient:
         timeout: float | httpx.Timeout | None = None,
     ) -> None:
         if token_type is None:
-            from agentiq.marketplaces.wb.token import guess_token_type
-
             token_type = guess_token_type(token)
         # A base token with a registered service secret gets personal-token limits.
         effective_type = "personal" if client_secret else token_type
@@ -752,6 +757,43 @@ def _opt_str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+async def check_connection(
+    http: httpx.AsyncClient,
+    token: str,
+    *,
+    hosts: object | None = None,
+    limiter: RateLimiter | None = None,
+    cabinet_key: str = "connection-check",
+) -> ConnectionCheck:
+    """Decode the token, then `/ping` each WB host with it. Never raises for WB answers."""
+    try:
+        info = decode_token(token)
+    except TokenMalformed as exc:
+        return ConnectionCheck(token=None, token_error=exc.message)
+    wb_hosts = hosts if isinstance(hosts, WBHosts) else PRODUCTION_HOSTS
+    client = WBClient(
+        token.strip(),
+        http=http,
+        hosts=wb_hosts,
+        limiter=limiter,
+        cabinet_key=cabinet_key,
+        token_type=info.token_type if info.token_type != "unknown" else "personal",
+        retry=RetryPolicy(max_attempts=2, max_throttled=0, base_delay_s=0.2),
+    )
+
+    async def one(host: Literal["feedbacks", "chat"]) -> HostCheck:
+        try:
+            result: PingResult = await client.ping(host)
+        except WBError as exc:
+            return HostCheck(
+                host, ok=False, status=exc.status, error_code=exc.code, wb_text=exc.wb_text
+            )
+        return HostCheck(host, ok=result.ok, status=result.status)
+
+    feedbacks, chat = await asyncio.gather(one("feedbacks"), one("chat"))
+    return ConnectionCheck(token=info, hosts={"feedbacks": feedbacks, "chat": chat})
+
+
 __all__ = [
     "PRODUCTION_HOSTS",
     "SANDBOX_HOSTS",
@@ -761,4 +803,5 @@ __all__ = [
     "WBError",
     "WBHosts",
     "WBRateLimited",
+    "check_connection",
 ]

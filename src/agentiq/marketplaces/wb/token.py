@@ -7,18 +7,14 @@ the read-only bit and expiry. `check_connection` then asks WB itself via `/ping`
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Literal
 
-import httpx
 import jwt
 
-from agentiq.kit.ratelimit import RateLimiter
 from agentiq.kit.time import utcnow
-from agentiq.marketplaces.wb.errors import WBAuthError, WBError, WBPaymentRequired
-from agentiq.marketplaces.wb.schemas import PingResult
+from agentiq.marketplaces.wb.errors import WBAuthError, WBPaymentRequired
 
 CATEGORY_BITS: dict[str, int] = {
     "content": 1,
@@ -146,45 +142,6 @@ class ConnectionCheck:
         return (
             self.token is not None and bool(self.hosts) and all(h.ok for h in self.hosts.values())
         )
-
-
-async def check_connection(
-    http: httpx.AsyncClient,
-    token: str,
-    *,
-    hosts: object | None = None,
-    limiter: RateLimiter | None = None,
-    cabinet_key: str = "connection-check",
-) -> ConnectionCheck:
-    """Decode the token, then `/ping` each WB host with it. Never raises for WB answers."""
-    from agentiq.marketplaces.wb.client import PRODUCTION_HOSTS, RetryPolicy, WBClient, WBHosts
-
-    try:
-        info = decode_token(token)
-    except TokenMalformed as exc:
-        return ConnectionCheck(token=None, token_error=exc.message)
-    wb_hosts = hosts if isinstance(hosts, WBHosts) else PRODUCTION_HOSTS
-    client = WBClient(
-        token.strip(),
-        http=http,
-        hosts=wb_hosts,
-        limiter=limiter,
-        cabinet_key=cabinet_key,
-        token_type=info.token_type if info.token_type != "unknown" else "personal",
-        retry=RetryPolicy(max_attempts=2, max_throttled=0, base_delay_s=0.2),
-    )
-
-    async def one(host: Literal["feedbacks", "chat"]) -> HostCheck:
-        try:
-            result: PingResult = await client.ping(host)
-        except WBError as exc:
-            return HostCheck(
-                host, ok=False, status=exc.status, error_code=exc.code, wb_text=exc.wb_text
-            )
-        return HostCheck(host, ok=result.ok, status=result.status)
-
-    feedbacks, chat = await asyncio.gather(one("feedbacks"), one("chat"))
-    return ConnectionCheck(token=info, hosts={"feedbacks": feedbacks, "chat": chat})
 
 
 def describe_connection(check: ConnectionCheck, *, now: datetime | None = None) -> list[str]:

@@ -24,11 +24,13 @@ from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from agentiq.kit.time import utcnow
-from agentiq.marketplaces.wb.client import WBClient
 from agentiq.marketplaces.wb.schemas import Feedback, InvalidItem, Page, Question, WBModel
+
+if TYPE_CHECKING:  # the client imports this module to walk windows
+    from agentiq.marketplaces.wb.client import WBClient
 
 Channel = Literal["feedbacks", "questions"]
 ItemT = TypeVar("ItemT", bound=WBModel)

@@ -14,7 +14,6 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import QueryParams
 
-from agentiq.auth.repository import AccountRepository
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.deps import CurrentPrincipal, DbSession, RuntimeDep
 from agentiq.drafting.service import generate_for_interaction
@@ -30,6 +29,7 @@ from agentiq.kit.errors import ValidationFailed
 from agentiq.linking import escalations
 from agentiq.linking import service as linking
 from agentiq.replies.service import submit_reply
+from agentiq.tenancy.repository import MembershipRepository
 from agentiq.web.routes.common import Shell
 from agentiq.web.templating import is_htmx, redirect, render, target_block
 from agentiq.web.views import ESCALATION_STATES, cabinet_view, item_view, thread_view
@@ -150,7 +150,7 @@ async def _list_context(
     page = await _rows_page(db, seller_id, resolved, cursor, max(rows, 1))
     counts = await inbox.channel_counts(db, seller_id, resolved)
     cabinets = [cabinet_view(c) for c in await CabinetRepository(db, seller_id).all()]
-    members = await AccountRepository(db).members(seller_id)
+    members = await MembershipRepository(db, seller_id).members()
     return {
         **_query_helpers(flt),
         "page": page,
@@ -171,7 +171,7 @@ async def _detail_context(
     detail: InteractionDetail = await inbox.get_interaction_detail(
         db, principal.seller_id, interaction_id
     )
-    members = await AccountRepository(db).members(principal.seller_id)
+    members = await MembershipRepository(db, principal.seller_id).members()
     seller_id = principal.seller_id
     return {
         "detail": detail,

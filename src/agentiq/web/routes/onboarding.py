@@ -11,10 +11,10 @@ from agentiq.cabinets import service as cabinet_service
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.deps import DbSession, OwnerPrincipal, RuntimeDep
 from agentiq.ingestion.demo import start_demo as start_demo_cabinet
+from agentiq.ingestion.tasks import request_sync
 from agentiq.kit.errors import ServiceUnavailable, ValidationFailed
 from agentiq.models import Seller
 from agentiq.web.routes.common import Shell, field_errors
-from agentiq.web.routes.settings_pages import trigger_sync
 from agentiq.web.templating import redirect, render
 
 router = APIRouter(prefix="/onboarding", include_in_schema=False)
@@ -70,7 +70,7 @@ async def connect(
             "lacks_access": isinstance(exc, cabinet_service.TokenLacksAccess),
         }
         return render(request, "onboarding.html", context, status=422)
-    await trigger_sync(db, runtime, principal.seller_id, cabinet.id)
+    await request_sync(db, runtime, principal.seller_id, cabinet.id)
     return redirect(request, "/inbox")
 
 

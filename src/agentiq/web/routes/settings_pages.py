@@ -16,11 +16,10 @@ from agentiq.auth.repository import AccountRepository
 from agentiq.cabinets import service as cabinet_service
 from agentiq.cabinets.check import check_cabinet
 from agentiq.cabinets.repository import CabinetRepository
-from agentiq.db import after_commit
 from agentiq.deps import CurrentPrincipal, DbSession, OwnerPrincipal, RuntimeDep
-from agentiq.ingestion.tasks import enqueue_sync, sync_in_progress
+from agentiq.ingestion.tasks import request_sync
 from agentiq.kit.errors import Conflict, ValidationFailed
-from agentiq.kit.time import utcnow
+from agentiq.tenancy.repository import MembershipRepository
 from agentiq.web.routes.common import Shell, field_errors
 from agentiq.web.templating import redirect, render
 from agentiq.web.views import cabinet_view
@@ -93,22 +92,8 @@ async def add_connection(
             "lacks_access": isinstance(exc, cabinet_service.TokenLacksAccess),
         }
         return await _connections(request, shell, db, extra, status=422)
-    await trigger_sync(db, runtime, principal.seller_id, cabinet.id)
+    await request_sync(db, runtime, principal.seller_id, cabinet.id)
     return redirect(request, "/settings/connections")
-
-
-async def trigger_sync(db: Any, runtime: Any, seller_id: int, cabinet_id: int) -> bool:
-    """Queue a sync of the cabinet with the sync engine; it starts once this commit lands."""
-    cabinet = await CabinetRepository(db, seller_id).get(cabinet_id)
-    # "syncing" left behind by a killed process must not block a new sync: ask the locks.
-    running = cabinet.sync_status == "syncing" and await sync_in_progress(runtime, cabinet_id)
-    if not running:
-        cabinet.sync_status = "queued"
-        cabinet.sync_error = None
-        cabinet.sync_started_at = utcnow()
-        await db.flush()
-        after_commit(db, lambda: enqueue_sync(runtime, seller_id, cabinet_id))
-    return True
 
 
 @router.post("/connections/{cabinet_id}/rename")
@@ -153,7 +138,7 @@ async def replace_token(
             }
         }
         return await _connections(request, shell, db, extra, status=422)
-    await trigger_sync(db, runtime, principal.seller_id, cabinet_id)
+    await request_sync(db, runtime, principal.seller_id, cabinet_id)
     return redirect(request, f"/settings/connections?replaced={cabinet_id}#cabinet-{cabinet_id}")
 
 
@@ -174,7 +159,7 @@ async def sync_connection(
     runtime: RuntimeDep,
 ) -> Response:
     await CabinetRepository(db, principal.seller_id).get(cabinet_id)  # 404 for a foreign id
-    await trigger_sync(db, runtime, principal.seller_id, cabinet_id)
+    await request_sync(db, runtime, principal.seller_id, cabinet_id)
     return redirect(request, request.headers.get("hx-current-url") or "/settings/connections")
 
 
@@ -201,7 +186,7 @@ async def _team(
     extra: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
-    members = await AccountRepository(db).members(shell["principal"].seller_id)
+    members = await MembershipRepository(db, shell["principal"].seller_id).members()
     context = {
         **shell,
         "section": "team",
