@@ -33,12 +33,16 @@ def membership_allowed(rel: str) -> bool:
 # Known copies outside repositories, to be moved (comparisons of two ids in Python count too:
 # deps.py and web/routes/common.py compare a principal's seller with a session's).
 NOT_YET_MOVED: dict[str, int] = {
+    "analytics/alerts.py": 10,
     "analytics/backfill.py": 6,
+    "analytics/delivery.py": 1,
     "analytics/facts.py": 1,
+    "analytics/home.py": 6,
+    "analytics/readiness.py": 4,
     "auth/endpoints.py": 1,
     "deps.py": 1,
     "ingestion/service.py": 1,
-    "interactions/actions.py": 1,
+    "interactions/actions.py": 5,
     "interactions/metrics.py": 2,
     "interactions/search.py": 3,
     "interactions/service.py": 7,
