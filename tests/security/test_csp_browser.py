@@ -22,6 +22,7 @@ PAGES = (
     "/appeals",
     "/profile",
     "/settings/ai",
+    "/settings/autonomy",
     "/settings/sla",
     "/settings/connections",
     "/settings/team",
