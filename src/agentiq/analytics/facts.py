@@ -170,18 +170,21 @@ async def record(
     await record_many(session, seller_id, [fact])
 
 
-# Only `received` keeps the item's intent, rating and (for complaints) product: the other
-# metrics are read per channel, so their daily rows stay few at any volume.
-def _daily_key(seller_id: int, fact: Fact) -> tuple[Any, ...]:
+# Only `received` keeps the item's intent and rating; a complaint (a review's complaint signal)
+# also counts in a per-product `complaint` row, read only by top complaints and repeat issues,
+# so the other metrics' daily rows stay few at any volume.
+COMPLAINT = "complaint"
+
+
+def _daily_keys(seller_id: int, fact: Fact) -> list[tuple[Any, ...]]:
     received = fact.metric == RECEIVED
-    complaint = received and is_complaint(fact.channel, fact.intent, fact.rating)
     if fact.metric in DURATION_METRICS:
         bucket = bucket_of(fact.value)
     elif fact.metric == REPLY_SENT and fact.user_id:
         bucket = fact.occurred_at.hour  # distinct (operator, day, hour) = operator-hours
     else:
         bucket = 0
-    return (
+    key = (
         seller_id,
         fact.occurred_at.date(),
         fact.metric,
@@ -191,10 +194,14 @@ def _daily_key(seller_id: int, fact: Fact) -> tuple[Any, ...]:
         fact.source,
         (fact.intent or "") if received else "",
         (fact.rating or 0) if received else 0,
-        (fact.nm_id or 0) if complaint else 0,
+        0,
         (fact.user_id or 0) if fact.metric == REPLY_SENT else 0,
         bucket,
     )
+    keys = [key]
+    if received and is_complaint(fact.channel, fact.intent, fact.rating):
+        keys.append((*key[:2], COMPLAINT, *key[3:9], fact.nm_id or 0, 0, 0))
+    return keys
 
 
 DAILY_KEY = (
@@ -216,9 +223,10 @@ DAILY_KEY = (
 def daily_rows(seller_id: int, found: Iterable[Fact]) -> list[dict[str, Any]]:
     totals: dict[tuple[Any, ...], list[float]] = {}
     for fact in found:
-        slot = totals.setdefault(_daily_key(seller_id, fact), [0, 0.0])
-        slot[0] += 1
-        slot[1] += fact.value
+        for key in _daily_keys(seller_id, fact):
+            slot = totals.setdefault(key, [0, 0.0])
+            slot[0] += 1
+            slot[1] += fact.value
     # Sorted, so concurrent transactions lock daily rows in the same order (no deadlocks).
     return [
         {**dict(zip(DAILY_KEY, key, strict=True)), "count": int(c), "total": t}

@@ -27,6 +27,7 @@ from agentiq.analytics.facts import (
     ANSWERED,
     BUCKET_EDGES,
     CLOSED,
+    COMPLAINT,
     ESCALATION_OPENED,
     ESCALATION_RESOLVED,
     FIRST_RESPONSE,
@@ -329,12 +330,7 @@ def _throughput(rows: list[Row]) -> dict[str, Kpi]:
 
 
 async def _complaint_rows(repo: AnalyticsRepository, scope: Scope) -> list[Row]:
-    return await repo.aggregate(
-        scope,
-        (RECEIVED,),
-        ("nm_id", "intent"),
-        where=(MetricDaily.nm_id != 0, MetricDaily.intent != "", MetricDaily.channel == "review"),
-    )
+    return await repo.aggregate(scope, (COMPLAINT,), ("nm_id", "intent"))
 
 
 def _complaint_kpis(rows: list[Row]) -> dict[str, Kpi]:
