@@ -264,7 +264,10 @@ def test_session_expiry_keeps_typed_text(page: Any, live_server: LiveServer) -> 
     page.wait_for_selector("[data-item-id]")
     item_id = page.locator("[data-item-id]").get_attribute("data-item-id")
     typed = "Спасибо за отзыв, мы уже разбираемся"
-    page.fill("#reply-text", typed)
+    # The composer checks the text while it is typed; let that check finish while still signed
+    # in, so the session dialog is opened by the note below and not by the check.
+    with page.expect_response("**/api/guardrails/check"):
+        page.fill("#reply-text", typed)
     page.context.clear_cookies(name="agentiq_session")
     page.fill(".note-form textarea", "заметка")
     page.click(".note-form button")
