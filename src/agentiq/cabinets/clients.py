@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agentiq.marketplaces.base import MarketplaceClient
 from agentiq.marketplaces.registry import get_marketplace
 from agentiq.marketplaces.wb.client import SANDBOX_HOSTS, WBHosts
 from agentiq.models import MarketplaceConnection
@@ -18,12 +19,12 @@ from agentiq.runtime import Runtime
 EMULATOR_HOST = "http://emulator.internal"
 
 
-def client_for(runtime: Runtime, cabinet: MarketplaceConnection) -> Any:
+def client_for(runtime: Runtime, cabinet: MarketplaceConnection) -> MarketplaceClient:
     """The client for a cabinet, with its token decrypted just for this call."""
     return build_client(runtime, cabinet, runtime.secrets.decrypt(cabinet.token_encrypted))
 
 
-def build_client(runtime: Runtime, cabinet: MarketplaceConnection, token: str) -> Any:
+def build_client(runtime: Runtime, cabinet: MarketplaceConnection, token: str) -> MarketplaceClient:
     if runtime.wb_client_factory is not None:
         return runtime.wb_client_factory(cabinet, token)
     settings = runtime.settings

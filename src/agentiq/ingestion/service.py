@@ -244,8 +244,7 @@ async def _run_channel(
     take: int,
 ) -> None:
     started = time.monotonic()
-    stats = getattr(client, "stats", None)
-    waited_before = stats.rate_limit_wait_s if stats is not None else 0.0
+    waited_before = client.stats.rate_limit_wait_s
     async with unit_of_work(runtime.sessionmaker) as session:
         await _close_interrupted_runs(session, ctx, channel)
         run = SyncRunRepository(session, ctx.seller_id).add(
@@ -273,8 +272,7 @@ async def _run_channel(
             type(exc).__name__,
             figures.error_message,
         )
-    if stats is not None:
-        figures.rate_limited_wait_s = stats.rate_limit_wait_s - waited_before
+    figures.rate_limited_wait_s = client.stats.rate_limit_wait_s - waited_before
     async with unit_of_work(runtime.sessionmaker) as session:
         run = await SyncRunRepository(session, ctx.seller_id).get(run_id)
         run.status = figures.status
@@ -446,9 +444,6 @@ async def _sync_review_archive(
     walk already brings them.
     The skip offset is the resume point, committed with each page.
     """
-    list_archive = getattr(client, "list_archived_feedbacks", None)
-    if list_archive is None:
-        return
     async with unit_of_work(runtime.sessionmaker) as session:
         state = await SyncStateRepository(session, ctx.seller_id).for_channel(
             ctx.connection_id, ARCHIVE_STATE
@@ -458,7 +453,7 @@ async def _sync_review_archive(
         skip = 0 if full or not state.cursor else int(state.cursor)
     async with PagePipeline() as pipeline:
         while True:
-            page = await list_archive(
+            page = await client.list_archived_feedbacks(
                 take=ARCHIVE_TAKE, skip=skip, order="dateAsc", unanswered_only=True
             )
             figures.fetched += page.size

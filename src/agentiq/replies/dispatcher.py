@@ -31,12 +31,13 @@ from agentiq.cabinets.clients import client_for
 from agentiq.db import unit_of_work
 from agentiq.drafting.repository import record_event
 from agentiq.kit.time import utcnow
-from agentiq.marketplaces.wb import (
-    WBClient,
-    WBError,
-    WBRateLimited,
-    WBTransportError,
-    WBUnknownOutcome,
+from agentiq.marketplaces.base import (
+    ItemNotFound,
+    MarketplaceClient,
+    MarketplaceError,
+    RateLimited,
+    Unavailable,
+    UnknownOutcome,
 )
 from agentiq.models import (
     Interaction,
@@ -206,18 +207,22 @@ async def process(runtime: Runtime, outbox_id: int, config: DispatchConfig) -> s
     return await _send(runtime, client, job, config)
 
 
-async def _read_back_logged(runtime: Runtime, client: WBClient, job: Job) -> Readback | None:
+async def _read_back_logged(
+    runtime: Runtime, client: MarketplaceClient, job: Job
+) -> Readback | None:
     started = time.perf_counter()
     try:
         result = await read_back(client, job.channel, job.external_id, job.text, job.created_at)
-    except WBError as exc:
+    except MarketplaceError as exc:
         await _log_attempt(runtime, job, "readback", started, exc.status, str(exc))
         return None
     await _log_attempt(runtime, job, "readback", started, 200, result.verdict)
     return result
 
 
-async def _send(runtime: Runtime, client: WBClient, job: Job, config: DispatchConfig) -> str:
+async def _send(
+    runtime: Runtime, client: MarketplaceClient, job: Job, config: DispatchConfig
+) -> str:
     renewed = job.lease_until
     now = utcnow()
     new_until = now + timedelta(seconds=config.lease_s)
@@ -232,15 +237,15 @@ async def _send(runtime: Runtime, client: WBClient, job: Job, config: DispatchCo
     started = time.perf_counter()
     try:
         await _write(client, job)
-    except WBUnknownOutcome as exc:
+    except UnknownOutcome as exc:
         outcome = "timeout" if exc.status is None else "unknown"
         await _log_attempt(runtime, job, outcome, started, exc.status, str(exc))
         return await finish(runtime, job, S.unknown, error=exc.message, retry=True)
-    except (WBRateLimited, WBTransportError) as exc:
+    except (RateLimited, Unavailable) as exc:
         # WB never processed it: plain retry later (the read-back will still run first).
         await _log_attempt(runtime, job, "error", started, exc.status, str(exc))
         return await finish(runtime, job, S.pending, error=exc.message, retry=True)
-    except WBError as exc:
+    except MarketplaceError as exc:
         await _log_attempt(runtime, job, "error", started, exc.status, str(exc))
         return await finish(runtime, job, S.failed, error=_refusal(exc))
     await _log_attempt(runtime, job, "ok", started, 200, None)
@@ -264,7 +269,7 @@ async def _send(runtime: Runtime, client: WBClient, job: Job, config: DispatchCo
     return await finish(runtime, job, S.sent, retry_in=config.confirm_recheck_s)
 
 
-async def _write(client: WBClient, job: Job) -> None:
+async def _write(client: MarketplaceClient, job: Job) -> None:
     if job.channel == "review":
         if job.kind == "edit":
             await client.edit_feedback_answer(job.external_id, job.text)
@@ -275,13 +280,11 @@ async def _write(client: WBClient, job: Job) -> None:
     else:
         sign = await _fresh_reply_sign(client, job.external_id) or job.reply_sign
         if not sign:
-            from agentiq.marketplaces.wb import WBNotFound
-
-            raise WBNotFound("WB не вернул подпись чата (replySign): чат недоступен")
+            raise ItemNotFound("WB не вернул подпись чата (replySign): чат недоступен")
         await client.send_message(sign, job.text)
 
 
-async def _fresh_reply_sign(client: WBClient, chat_id: str) -> str | None:
+async def _fresh_reply_sign(client: MarketplaceClient, chat_id: str) -> str | None:
     page = await client.list_chats()
     for chat in page.items:
         if chat.chat_id == chat_id:
@@ -289,8 +292,8 @@ async def _fresh_reply_sign(client: WBClient, chat_id: str) -> str | None:
     return None
 
 
-def _refusal(exc: WBError) -> str:
-    return f"{exc.message}: {exc.wb_text}" if exc.wb_text else exc.message
+def _refusal(exc: MarketplaceError) -> str:
+    return f"{exc.message}: {exc.remote_text}" if exc.remote_text else exc.message
 
 
 async def _unconfirmed(runtime: Runtime, job: Job, config: DispatchConfig) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from agentiq.guardrails import normalise
-from agentiq.marketplaces.wb import WBClient, WBNotFound
+from agentiq.marketplaces.base import ItemNotFound, MarketplaceClient
 
 # found: our answer is on WB (published); moderation: it is there, WB still moderates it;
 # rejected: WB's moderation refused it (the buyer sees no answer).
@@ -32,17 +32,17 @@ def same_text(a: str | None, b: str) -> bool:
 
 
 async def read_back(
-    client: WBClient, channel: str, external_id: str, text: str, approved_at: datetime
+    client: MarketplaceClient, channel: str, external_id: str, text: str, approved_at: datetime
 ) -> Readback:
     """Raises WB errors as they come (except "no such item": `missing`)."""
     try:
         return await _read_back(client, channel, external_id, text, approved_at)
-    except WBNotFound:
+    except ItemNotFound:
         return Readback("missing")
 
 
 async def _read_back(
-    client: WBClient, channel: str, external_id: str, text: str, approved_at: datetime
+    client: MarketplaceClient, channel: str, external_id: str, text: str, approved_at: datetime
 ) -> Readback:
     if channel == "review":
         feedback = await client.get_feedback(external_id)
@@ -64,7 +64,7 @@ async def _read_back(
 
 
 async def _chat_read_back(
-    client: WBClient, chat_id: str, text: str, approved_at: datetime
+    client: MarketplaceClient, chat_id: str, text: str, approved_at: datetime
 ) -> Readback:
     """Walk the events feed from just before the approval; our message is a seller event."""
     cursor = int((approved_at - CHAT_LOOKBACK).timestamp() * 1000)

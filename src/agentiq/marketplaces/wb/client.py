@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -26,6 +26,7 @@ import orjson
 
 from agentiq.kit.http import USER_AGENT
 from agentiq.kit.ratelimit import MemoryRateLimiter, RateLimit, RateLimiter
+from agentiq.marketplaces.base import ClientStats
 from agentiq.marketplaces.wb.errors import (
     WBBadRequest,
     WBError,
@@ -96,26 +97,8 @@ PRODUCTION_HOSTS = WBHosts()
 SANDBOX_HOSTS = WBHosts(feedbacks="https://feedbacks-api-sandbox.wildberries.ru")
 
 
-@dataclass(slots=True)
-class WBClientStats:
-    """Counters the sync reports per run (e.g. "rate-limited waits")."""
-
-    requests: int = 0
-    rate_limit_waits: int = 0
-    rate_limit_wait_s: float = 0.0
-    throttled: int = 0  # 429 responses received
-    retries: int = 0
-    by_status: dict[int, int] = field(default_factory=dict)
-
-    def snapshot(self) -> WBClientStats:
-        return WBClientStats(
-            self.requests,
-            self.rate_limit_waits,
-            self.rate_limit_wait_s,
-            self.throttled,
-            self.retries,
-            dict(self.by_status),
-        )
+# Counters the sync reports per run (e.g. "rate-limited waits").
+WBClientStats = ClientStats
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,16 @@ from typing import Any
 
 import httpx
 
-from agentiq.kit.errors import AgentIQError
+from agentiq.marketplaces.base import (
+    ItemNotFound,
+    MarketplaceError,
+    RateLimited,
+    Unavailable,
+    UnknownOutcome,
+)
 
 
-class WBError(AgentIQError):
+class WBError(MarketplaceError):
     status_code = 502
     code = "wb_error"
     default_message = "Ошибка API Wildberries"
@@ -34,6 +40,10 @@ class WBError(AgentIQError):
         self.wb_text = wb_text
         self.request_id = request_id
         self.origin = origin
+
+    @property
+    def remote_text(self) -> str:
+        return self.wb_text
 
     def __str__(self) -> str:
         parts = [self.message]
@@ -62,7 +72,7 @@ class WBPaymentRequired(WBError):
     default_message = "WB требует оплату: баланс сервиса в каталоге решений пуст"
 
 
-class WBRateLimited(WBError):
+class WBRateLimited(WBError, RateLimited):
     code = "wb_rate_limited"
     default_message = "Превышен лимит запросов к WB"
 
@@ -78,7 +88,7 @@ class WBBadRequest(WBError):
     default_message = "WB отклонил запрос"
 
 
-class WBNotFound(WBError):
+class WBNotFound(WBError, ItemNotFound):
     code = "wb_not_found"
     default_message = "WB не нашёл объект"
 
@@ -88,14 +98,14 @@ class WBServerError(WBError):
     default_message = "Сервер WB временно недоступен"
 
 
-class WBTransportError(WBError):
+class WBTransportError(WBError, Unavailable):
     """Network failure or timeout on a read, after all retries."""
 
     code = "wb_unavailable"
     default_message = "Не удалось связаться с WB"
 
 
-class WBUnknownOutcome(WBError):
+class WBUnknownOutcome(WBError, UnknownOutcome):
     """A write timed out or got 5xx: WB may or may not have applied it.
 
     Never retry blindly: WB has no idempotency keys, so read the item back first.
