@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from agentiq.deps import CurrentPrincipal, DbSession, RuntimeDep
+from agentiq.drafting.schemas import AIDraftOut, GeneratedDraftOut
 from agentiq.drafting.service import generate_for_interaction
 
 router = APIRouter(prefix="/api/interactions", tags=["drafting"])
-
-
-class DraftOut(BaseModel):
-    id: int
-    text: str
-    model: str
-    prompt_version: str
-    variant: int
-    latency_ms: int
-    prompt_tokens: int
-    completion_tokens: int
-    source: str
-    fallback_reason: str | None
-
-
-class AIDraftOut(BaseModel):
-    draft: DraftOut
-    warnings: list[dict[str, Any]]
-    context: dict[str, Any]
 
 
 @router.post("/{interaction_id}/ai-draft", response_model=AIDraftOut)
@@ -41,7 +20,7 @@ async def ai_draft(
     )
     d = made.draft
     return AIDraftOut(
-        draft=DraftOut(
+        draft=GeneratedDraftOut(
             id=d.id,
             text=d.text,
             model=d.model,

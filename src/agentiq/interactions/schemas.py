@@ -148,7 +148,7 @@ class ChatPage(BaseModel):
     older_cursor: int | None
 
 
-class DraftOut(BaseModel):
+class ItemDraftOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -160,7 +160,7 @@ class DraftOut(BaseModel):
     created_at: datetime
 
 
-class OutboxOut(BaseModel):
+class ItemOutboxOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -184,7 +184,7 @@ class EventOut(BaseModel):
     created_at: datetime
 
 
-class MemberOut(BaseModel):
+class AssigneeOut(BaseModel):
     id: int
     name: str
     email: str
@@ -206,10 +206,10 @@ class InteractionDetail(BaseModel):
     earlier_answers: list[EarlierAnswer]
     linked: list[InboxRow]
     messages: ChatPage | None
-    latest_draft: DraftOut | None
-    outbox: OutboxOut | None
+    latest_draft: ItemDraftOut | None
+    outbox: ItemOutboxOut | None
     events: list[EventOut]
-    assigned: MemberOut | None
+    assigned: AssigneeOut | None
 
 
 class AssignIn(BaseModel):

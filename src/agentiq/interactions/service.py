@@ -28,9 +28,9 @@ from agentiq.interactions.actions import (
 from agentiq.interactions.metrics import sla_metrics
 from agentiq.interactions.repository import ROW_COLUMNS, InteractionRepository
 from agentiq.interactions.schemas import (
+    AssigneeOut,
     ChatMessageOut,
     ChatPage,
-    DraftOut,
     EarlierAnswer,
     EventOut,
     InboxCounts,
@@ -39,8 +39,8 @@ from agentiq.interactions.schemas import (
     InboxRow,
     InteractionDetail,
     InteractionItem,
-    MemberOut,
-    OutboxOut,
+    ItemDraftOut,
+    ItemOutboxOut,
     ProductOut,
 )
 from agentiq.kit.time import utcnow
@@ -262,7 +262,7 @@ async def get_interaction_detail(
     if item.assigned_user_id is not None:
         user = await MembershipRepository(session, seller_id).member(item.assigned_user_id)
         if user is not None:
-            assigned = MemberOut(id=user.id, name=user.name, email=user.email)
+            assigned = AssigneeOut(id=user.id, name=user.name, email=user.email)
     product_name = product.name if product is not None else None
     if not product_name:
         product_name = (item.extra_data or {}).get("product_name")
@@ -272,8 +272,8 @@ async def get_interaction_detail(
         earlier_answers=answers,
         linked=linked,
         messages=messages,
-        latest_draft=DraftOut.model_validate(draft) if draft is not None else None,
-        outbox=OutboxOut.model_validate(outbox) if outbox is not None else None,
+        latest_draft=ItemDraftOut.model_validate(draft) if draft is not None else None,
+        outbox=ItemOutboxOut.model_validate(outbox) if outbox is not None else None,
         events=[EventOut.model_validate(e) for e in events],
         assigned=assigned,
     )

@@ -32,7 +32,8 @@ from agentiq.marketplaces.wb.schemas import Feedback, InvalidItem, Page, Questio
 if TYPE_CHECKING:  # the client imports this module to walk windows
     from agentiq.marketplaces.wb.client import WBClient
 
-Channel = Literal["feedbacks", "questions"]
+# The two WB lists that are walked by date windows.
+DatedList = Literal["feedbacks", "questions"]
 ItemT = TypeVar("ItemT", bound=WBModel)
 
 
@@ -66,7 +67,7 @@ QUESTION_LIMITS = PagingLimits(max_take=10_000, max_skip=None, max_take_plus_ski
 
 @dataclass(slots=True)
 class WindowPage(Generic[ItemT]):
-    channel: Channel
+    channel: DatedList
     is_answered: bool
     window_from: datetime
     window_to: datetime
@@ -98,7 +99,7 @@ class WindowWalker(Generic[ItemT]):
     def __init__(
         self,
         client: WBClient,
-        channel: Channel,
+        channel: DatedList,
         *,
         date_from: datetime | int,
         date_to: datetime | int | None = None,
