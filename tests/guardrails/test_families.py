@@ -3,6 +3,8 @@ through and reported at the place the person typed them."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from agentiq.guardrails import RULES, check, has_blocking
@@ -100,3 +102,17 @@ def test_reused_long_sentence_is_flagged_but_short_ones_are_not() -> None:
     hits = [v for v in check(text, "review", recent_public_answers=recent)]
     assert [(v.category, v.severity) for v in hits] == [("reused_sentence", "warning")]
     assert hits[0].fragment.startswith("Мы стараемся")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a" * 10_000, "б" * 10_000, "1 " * 5_000, "х*" * 5_000, "бoт" * 3_300, "a@" * 5_000],
+    ids=["latin", "cyrillic", "digits", "masks", "mixed", "at-signs"],
+)
+def test_long_hostile_text_is_checked_in_linear_time(text: str) -> None:
+    # The composer sends up to 10 000 characters; a pattern that rescans a long word from
+    # every position takes many seconds here (it did before the anchors).
+    check("прогрев", "review")
+    started = time.perf_counter()
+    check(text, "review")
+    assert time.perf_counter() - started < 3.0

@@ -120,7 +120,7 @@ MASK_TARGETS: tuple[str, ...] = (
     "шлюха",
     "залупа",
 )
-_MASK_WORD_RE = re.compile(r"[а-яa-z]*[*#%…]+[а-яa-z*#%…]*")
+_MASK_WORD_RE = re.compile(r"(?<![а-яa-z*#%…])[а-яa-z]*[*#%…]+[а-яa-z*#%…]*")
 
 # Other marketplaces and big retailers. Cyrillic «тему» is an ordinary word (the accusative
 # of «тема»), so Temu is listed in Latin only.

@@ -173,7 +173,11 @@ def _repair_words(folded: str) -> str:
 # differ), so no library lists them; the set is the usual one of Russian internet spelling.
 _LEET = str.maketrans({"0": "о", "3": "з", "4": "ч", "6": "б", "@": "а", "$": "s"})
 # «@» and «$» count only inside a word: at its start «@» is a handle, which contacts catch.
-_LEET_WORD_RE = re.compile(r"[a-zа-я]+[0346@$][a-zа-я0346@$]*|[0346]+[a-zа-я][a-zа-я0346@$]*")
+# Each alternative starts only at a word start, so a 5 000-letter word is scanned once, not from
+# every position.
+_LEET_WORD_RE = re.compile(
+    r"(?<![a-zа-я0-9@$])(?:[a-zа-я]+[0346@$][a-zа-я0346@$]*|[0346]+[a-zа-я][a-zа-я0346@$]*)"
+)
 # Single letters separated by spaces (three or more letters) or by dots, dashes, underscores
 # (two or more): «н е й р о с е т ь», «т.г.», «в-о-т-с-а-п».
 _SPACED_RE = re.compile(r"(?<![\w*])[a-zа-я](?: {1,2}[a-zа-я]){2,}(?![\w*])")
