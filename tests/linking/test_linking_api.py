@@ -12,8 +12,9 @@ from agentiq.db import unit_of_work
 from agentiq.ingestion.service import sync_cabinet
 from agentiq.kit.time import utcnow
 from agentiq.linking import escalations
-from agentiq.linking.tasks import run_escalation_sweep, wait_background
+from agentiq.linking.tasks import run_escalation_sweep
 from agentiq.models import Escalation, Interaction, LinkCandidate, ResponseHistory
+from agentiq.worker.embedded import wait_background
 from tests.replies.world import World
 
 
@@ -82,7 +83,7 @@ async def test_recompute_rebuilds_links_and_keeps_verdicts(
         )
     started = await client.post("/api/links/recompute", json={})
     assert started.status_code == 202 and started.json()["scope"] == "seller"
-    await wait_background()
+    await wait_background(world.runtime)
     async with unit_of_work(world.runtime.sessionmaker) as session:
         after = set(
             (
@@ -103,7 +104,7 @@ async def test_recompute_rebuilds_links_and_keeps_verdicts(
     # One item, and another seller's item is 404.
     one = await client.post("/api/links/recompute", json={"interaction_id": kept.interaction_id})
     assert one.status_code == 202 and one.json()["scope"] == "item"
-    await wait_background()
+    await wait_background(world.runtime)
     assert (
         await client.post("/api/links/recompute", json={"interaction_id": 10**9})
     ).status_code == 404
