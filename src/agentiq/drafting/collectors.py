@@ -24,11 +24,11 @@ from agentiq.drafting.context import (
 )
 from agentiq.drafting.repository import (
     ChatMessageRepository,
-    InteractionRepository,
     ProductCardRepository,
     ResponseHistoryRepository,
 )
 from agentiq.guardrails import Channel, fold
+from agentiq.interactions.repository import InteractionRepository
 from agentiq.kit.time import utcnow
 from agentiq.labels import CHANNELS, label, topic
 from agentiq.linking.service import linked_touches

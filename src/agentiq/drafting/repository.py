@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,42 +12,10 @@ from agentiq.kit.repository import TenantRepository
 from agentiq.models import (
     ChatMessage,
     Draft,
-    Interaction,
     InteractionEvent,
     ProductCard,
     ResponseHistory,
 )
-
-
-class InteractionRepository(TenantRepository[Interaction]):
-    model = Interaction
-    not_found_message = "Обращение не найдено"
-
-    async def get_for_update(self, id_: int) -> Interaction:
-        """The item, locked on PostgreSQL so two replies to it are decided one after another."""
-        row = await self.session.scalar(
-            self.scoped().where(Interaction.id == id_).with_for_update()
-        )
-        if row is None:
-            from agentiq.kit.errors import NotFound
-
-            raise NotFound(self.not_found_message)
-        return row
-
-    async def recent_for_product(
-        self, nm_id: int, *, since: datetime, exclude_id: int, limit: int = 300
-    ) -> Sequence[Interaction]:
-        stmt = (
-            self.scoped()
-            .where(
-                Interaction.nm_id == nm_id,
-                Interaction.occurred_at >= since,
-                Interaction.id != exclude_id,
-            )
-            .order_by(Interaction.occurred_at.desc())
-            .limit(limit)
-        )
-        return (await self.session.scalars(stmt)).all()
 
 
 class ProductCardRepository(TenantRepository[ProductCard]):

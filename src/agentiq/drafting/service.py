@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.drafting.collectors import collect_context
 from agentiq.drafting.drafter import generate_draft
-from agentiq.drafting.repository import DraftRepository, InteractionRepository, record_event
+from agentiq.drafting.repository import DraftRepository, record_event
+from agentiq.interactions.repository import InteractionRepository
 from agentiq.models import Draft, Interaction
 from agentiq.promo import service as promo
 from agentiq.runtime import Runtime

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.drafting.context import plural_ru
-from agentiq.drafting.repository import InteractionRepository, ResponseHistoryRepository
+from agentiq.drafting.repository import ResponseHistoryRepository
 from agentiq.guardrails.engine import check
 from agentiq.guardrails.violations import Violation, describe_ru
+from agentiq.interactions.repository import InteractionRepository
 from agentiq.models import Interaction
 from agentiq.runtime import Runtime
 from agentiq.settings.service import load_ai_settings

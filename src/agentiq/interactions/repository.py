@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agentiq.interactions import sortkeys
 from agentiq.interactions.schemas import CHANNELS, COUNT_CAP, QUEUES, InboxFilter, Queue
 from agentiq.interactions.search import search_condition
+from agentiq.kit.errors import NotFound
 from agentiq.kit.repository import TenantRepository
 from agentiq.models import Interaction, ProductCard, ReplyOutbox, User
 
@@ -256,3 +257,27 @@ class InteractionRepository(TenantRepository[Interaction]):
             .values(**values)
             .execution_options(synchronize_session=False)
         )
+
+    async def get_for_update(self, id_: int) -> Interaction:
+        """The item, locked on PostgreSQL so two replies to it are decided one after another."""
+        row = await self.session.scalar(
+            self.scoped().where(Interaction.id == id_).with_for_update()
+        )
+        if row is None:
+            raise NotFound(self.not_found_message)
+        return row
+
+    async def recent_for_product(
+        self, nm_id: int, *, since: datetime, exclude_id: int, limit: int = 300
+    ) -> Sequence[Interaction]:
+        stmt = (
+            self.scoped()
+            .where(
+                Interaction.nm_id == nm_id,
+                Interaction.occurred_at >= since,
+                Interaction.id != exclude_id,
+            )
+            .order_by(Interaction.occurred_at.desc())
+            .limit(limit)
+        )
+        return (await self.session.scalars(stmt)).all()

@@ -13,8 +13,8 @@ from datetime import datetime, time, timedelta
 
 from agentiq.autonomy import service as autonomy
 from agentiq.db import unit_of_work
-from agentiq.drafting.repository import InteractionRepository
 from agentiq.drafting.service import generate_for_interaction
+from agentiq.interactions.repository import InteractionRepository
 from agentiq.kit.errors import AgentIQError
 from agentiq.kit.time import utcnow
 from agentiq.models import AutonomyBucket, Interaction

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from agentiq.deps import CurrentPrincipal, DbSession, RuntimeDep
-from agentiq.drafting.repository import InteractionRepository
+from agentiq.interactions.repository import InteractionRepository
 from agentiq.replies import service
 from agentiq.replies.repository import AttemptRepository, OutboxRepository
 from agentiq.replies.schemas import AttemptOut, OutboxOut, ReplyIn, ReplyOut, ReplyStatusOut

@@ -24,11 +24,11 @@ from agentiq.drafting.quality import (
     similarity,
 )
 from agentiq.drafting.repository import (
-    InteractionRepository,
     ResponseHistoryRepository,
     record_event,
 )
 from agentiq.guardrails.service import check_text
+from agentiq.interactions.repository import InteractionRepository
 from agentiq.kit.errors import Conflict, ValidationFailed
 from agentiq.kit.time import ensure_utc, utcnow
 from agentiq.models import Interaction, OutboxState, ReplyOutbox, ResponseHistory, Status
