@@ -35,6 +35,7 @@ from agentiq.kit.clean_input import CleanInputMiddleware
 from agentiq.kit.http import close_http_client
 from agentiq.kit.logging import configure_logging
 from agentiq.kit.middleware import CSRFCookieMiddleware, RequestContextMiddleware
+from agentiq.kit.openapi import declare_error_responses
 from agentiq.kit.security_headers import SecurityHeadersMiddleware
 from agentiq.linking.endpoints import escalations_router
 from agentiq.linking.endpoints import items_router as link_items_router
@@ -162,4 +163,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     web_ui.install(app)  # errors on UI pages render inside the layout
     mount_static(app)
+    declare_error_responses(app)
     return app

@@ -111,7 +111,8 @@ async def bulk_undo(
     return BulkResult(affected=len(ids), ids=ids)
 
 
-@router.get("/{interaction_id}", response_model=InteractionDetail)
+# `:int`: only numbers match, so GET on a POST-only sibling (/bulk) is 405, not a 422 here.
+@router.get("/{interaction_id:int}", response_model=InteractionDetail)
 async def detail(
     interaction_id: int, principal: CurrentPrincipal, db: DbSession
 ) -> InteractionDetail:
