@@ -88,6 +88,44 @@ def _declared(operation: Any) -> set[str]:
     return {str(code) for code in operation.definition.raw.get("responses", {})}
 
 
+def _fuzz(
+    operation: Any, mode: GenerationMode, live_app: str, cookies: dict[str, str]
+) -> tuple[int, list[str]]:
+    """Send EXAMPLES generated requests for one operation; (requests sent, failures)."""
+    method = operation.method.upper()
+    declared = _declared(operation)
+    failures: list[str] = []
+    calls = 0
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case: Any) -> None:
+        nonlocal calls
+        calls += 1
+        response = case.call(
+            base_url=live_app, headers={CSRF_HEADER: CSRF}, cookies=cookies, timeout=30
+        )
+        status = response.status_code
+        where = f"{method} {case.formatted_path} -> {status}"
+        if status >= 500:
+            failures.append(f"server error: {where}: {response.text[:200]}")
+        elif str(status) not in declared and "default" not in declared:
+            failures.append(f"undeclared status: {where}")
+
+    try:
+        run()
+    except Unsatisfiable:  # nothing to make invalid (an operation without inputs)
+        assert mode is GenerationMode.NEGATIVE
+    return calls, failures
+
+
 def test_fuzzing_the_openapi_schema_finds_no_server_error_and_no_undeclared_status(
     live_app: str,
 ) -> None:
@@ -97,38 +135,12 @@ def test_fuzzing_the_openapi_schema_finds_no_server_error_and_no_undeclared_stat
     calls = 0
     for result in schema.get_all_operations():
         operation = result.ok()
-        key = (operation.method.upper(), operation.path)
-        if key in SKIPPED:
+        if (operation.method.upper(), operation.path) in SKIPPED:
             continue
-        declared = _declared(operation)
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                database=None,
-                derandomize=True,
-                phases=[Phase.explicit, Phase.generate],
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def run(case: Any) -> None:
-                nonlocal calls
-                calls += 1
-                response = case.call(
-                    base_url=live_app, headers={CSRF_HEADER: CSRF}, cookies=cookies, timeout=30
-                )
-                status = response.status_code
-                where = f"{key[0]} {case.formatted_path} -> {status}"
-                if status >= 500:
-                    failures.append(f"server error: {where}: {response.text[:200]}")
-                elif str(status) not in declared and "default" not in declared:
-                    failures.append(f"undeclared status: {where}")
-
-            try:
-                run()
-            except Unsatisfiable:  # nothing to make invalid (an operation without inputs)
-                assert mode is GenerationMode.NEGATIVE
+            sent, failed = _fuzz(operation, mode, live_app, cookies)
+            calls += sent
+            failures += failed
     print(f"\nfuzzing: {calls} requests over {len(schema)} paths; failures: {len(failures)}")
     assert calls > 300
     assert not failures, "\n".join(sorted(set(failures))[:40])

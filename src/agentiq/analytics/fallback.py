@@ -95,10 +95,16 @@ class WbCabinetExport:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
                 text = data.decode("cp1251", errors="replace")
-            dialect = (
-                csv.Sniffer().sniff(text[:4096], delimiters=";,\t") if text.strip() else csv.excel
-            )
-            rows = list(csv.reader(io.StringIO(text), dialect))
+            try:
+                # A file with no clear delimiter (or a binary one) is refused in words, not 500.
+                dialect = (
+                    csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+                    if text.strip()
+                    else csv.excel
+                )
+                rows = list(csv.reader(io.StringIO(text), dialect))
+            except csv.Error:
+                raise _refused("Файл не читается как CSV: сохраните выгрузку заново") from None
         if not rows:
             raise _refused("Файл пустой")
         return [h.strip().lower() for h in rows[0]], rows[1:]
