@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from agentiq.db import unit_of_work
@@ -16,6 +17,9 @@ from agentiq.linking.tasks import run_escalation_sweep
 from agentiq.models import Escalation, Interaction, LinkCandidate, ResponseHistory
 from agentiq.worker.embedded import wait_background
 from tests.replies.world import World
+
+# Both databases: the link upserts and JSON-path reads differ between them.
+pytestmark = pytest.mark.parametrize("db_backend", ["sqlite", "postgres"], indirect=True)
 
 
 async def _sync(world: World) -> None:

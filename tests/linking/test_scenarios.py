@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from agentiq.db import unit_of_work
@@ -20,6 +21,9 @@ from agentiq.emulator import generator as gen
 from agentiq.ingestion.service import sync_cabinet
 from agentiq.models import Interaction
 from tests.replies.world import World
+
+# Both databases: the link upserts and JSON-path reads differ between them.
+pytestmark = pytest.mark.parametrize("db_backend", ["sqlite", "postgres"], indirect=True)
 
 
 async def _sync(world: World) -> None:
