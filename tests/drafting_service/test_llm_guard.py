@@ -8,6 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from agentiq.analytics.alert_settings import AlertThresholds
+from agentiq.analytics.alerts import evaluate
 from agentiq.db import unit_of_work
 from agentiq.guardrails import check, has_blocking
 from agentiq.models import InteractionEvent
@@ -84,3 +86,32 @@ async def test_failing_model_is_visible_in_the_item_pane_and_recorded(
             )
         ).all()
     assert [p["fallback_reason"] for p in payloads] == ["llm_unavailable:http_401"]
+
+
+async def _llm_alerts(world: World) -> list[str]:
+    async with unit_of_work(world.runtime.sessionmaker) as s:
+        found = await evaluate(s, world.seller_id, AlertThresholds(llm_failures_per_hour=2))
+    return [f"{a.title} {a.detail}" for a in found if a.kind == "llm_failing"]
+
+
+async def test_llm_failing_alert_counts_model_failures_only_and_speaks_russian(
+    client: httpx.AsyncClient, world: World, fake_openai: FakeOpenAI
+) -> None:
+    item_id = await add_item(world, "review", rating=5, text="Всё отлично")
+    # Without a model the built-in drafter is the set-up, not a failure.
+    for _ in range(3):
+        assert (await client.post(f"/api/interactions/{item_id}/ai-draft")).status_code == 200
+    assert await _llm_alerts(world) == []
+    # A model draft replaced by the guardrails is the guardrails working, not the model failing.
+    await _switch_llm_on(client, fake_openai)
+    for _ in range(3):
+        fake_openai.enqueue(Reply(MALICIOUS[0][0]))
+        assert (await client.post(f"/api/interactions/{item_id}/ai-draft")).status_code == 200
+    assert await _llm_alerts(world) == []
+    # The model refusing the key twice within the hour is.
+    for _ in range(2):
+        fake_openai.enqueue(Status(401))
+        assert (await client.post(f"/api/interactions/{item_id}/ai-draft")).status_code == 200
+    [alert] = await _llm_alerts(world)
+    assert "2 раз" in alert and "ключ API" in alert
+    assert "llm_unavailable" not in alert and "http_401" not in alert

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agentiq.analytics.alert_settings import AlertThresholds
 from agentiq.analytics.facts import REPLY_SENT
+from agentiq.drafting.drafter import llm_failure_ru
 from agentiq.kit.errors import Conflict, NotFound
 from agentiq.kit.time import ensure_utc, utcnow
 from agentiq.models import (
@@ -287,6 +288,14 @@ async def _dispatch(session: AsyncSession, seller_id: int) -> list[Situation]:
     ]
 
 
+def is_model_failure(fallback_reason: object) -> bool:
+    return (
+        isinstance(fallback_reason, str)
+        and fallback_reason != "llm_disabled"
+        and not fallback_reason.startswith("guardrails:")
+    )
+
+
 async def _llm(
     session: AsyncSession, seller_id: int, t: AlertThresholds, now: datetime
 ) -> list[Situation]:
@@ -300,19 +309,26 @@ async def _llm(
         .order_by(InteractionEvent.created_at.desc())
         .limit(500)
     )
-    reasons = [p.get("fallback_reason") for p in rows if p and p.get("fallback_reason")]
-    if len(reasons) < t.llm_failures_per_hour:
+    # Only the model failing counts: a seller without a model ("llm_disabled") and a model
+    # draft replaced by the guardrails ("guardrails:…") are the product working as set up.
+    failures = [
+        str(p["fallback_reason"]).split(":", 1)
+        for p in rows
+        if p and is_model_failure(p.get("fallback_reason"))
+    ]
+    if len(failures) < t.llm_failures_per_hour:
         return []
+    code, reason = failures[0] if len(failures[0]) == 2 else (failures[0][0], "")
     return [
         Situation(
             "llm_failing",
             "llm_failing",
             "warning",
-            f"AI-ассистент не отвечает: {len(reasons)} раз за час",
-            f"Черновики пишет встроенный шаблонный помощник. Последняя причина: {reasons[0]}",
+            f"AI-ассистент не отвечает: {len(failures)} раз за час",
+            f"Последний сбой: {llm_failure_ru(code, reason)}",
             "Проверьте адрес модели и ключ API в Настройках → AI-ассистент.",
             "/settings/ai",
-            {"failures": len(reasons)},
+            {"failures": len(failures)},
         )
     ]
 
