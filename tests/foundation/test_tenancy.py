@@ -21,6 +21,7 @@ from agentiq.models import (
     LinkCandidate,
     MarketplaceConnection,
     Membership,
+    MembershipInvitation,
     OpsAlert,
     PromoCode,
     ReviewCause,
@@ -112,6 +113,11 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
         await session.commit()
         operator = await session.scalar(select(User).where(User.email == "operator-a@example.com"))
         assert operator is not None
+        # An invitation is addressed to one user: anyone else (seller B's owner) gets 404.
+        invitation = MembershipInvitation(seller_id=ids["seller_id"], user_id=operator.id)
+        session.add(invitation)
+        await session.commit()
+        invitation_id = invitation.id
         interaction_id = interaction.id
         appeal_id = appeal.id
         promo_id = promo.id
@@ -133,10 +139,12 @@ async def seller_a_objects(app: FastAPI) -> dict[str, int]:
         "link_id": link_id,
         "escalation_id": escalation_id,
         "alert_id": alert_id,
+        "invitation_id": invitation_id,
         "nm_id": 777001,
         # Not an object but a verb in the path (/inbox/{id}/{action}): any valid one will do.
         "action": "close",
         "verdict": "confirm",
+        "answer": "accept",
     }
 
 
