@@ -79,6 +79,8 @@ REPLY_QUALITY = {
     "reply_manual": "написан вручную",
 }
 AUTHORS = {"seller": "Продавец", "buyer": "Покупатель", "client": "Покупатель"}
+# A review's `orderStatus` as WB documents it; "notSpecified" means WB has no status to show.
+ORDER_STATUSES = {"buyout": "выкуплен", "rejected": "отказ от заказа", "returned": "возврат"}
 
 
 def label(words: Mapping[str, str], code: str | None, default: str = "") -> str:

@@ -187,3 +187,25 @@ async def test_analytics_page(app: object) -> None:
         and "Ответ вовремя" in page.text
         and "Просрочено сейчас" in page.text
     )
+
+
+async def test_item_pane_shows_wb_order_status_in_words_never_as_a_code(app: object) -> None:
+    from sqlalchemy import select
+
+    from agentiq.models import Interaction
+
+    client, ids = await _setup(app)
+    sessionmaker = app.state.runtime.sessionmaker  # type: ignore[attr-defined]
+
+    async def pane_with(order_status: str) -> str:
+        async with sessionmaker() as session:
+            row = await session.scalar(select(Interaction).where(Interaction.id == ids[0]))
+            assert row is not None
+            row.extra_data = {**(row.extra_data or {}), "order_status": order_status}
+            await session.commit()
+        return (await client.get(f"/inbox/{ids[0]}")).text
+
+    returned = await pane_with("returned")
+    assert "<dt>Заказ</dt><dd>возврат</dd>" in returned
+    unknown = await pane_with("notSpecified")
+    assert "notSpecified" not in unknown and "<dt>Заказ</dt>" not in unknown
