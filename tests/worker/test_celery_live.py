@@ -224,6 +224,8 @@ async def cluster(
             "AGENTIQ_CELERY_KEY_PREFIX": worker_settings.celery_key_prefix,
             "AGENTIQ_SYNC_LOCK_TTL_S": str(LOCK_TTL_S),
             "AGENTIQ_LOG_JSON": "false",
+            # The fake OpenAI server runs on 127.0.0.1, like the test settings allow.
+            "AGENTIQ_LLM_ALLOWED_HOSTS": worker_settings.llm_allowed_hosts,
         }
     )
     runtime = attach_worker(build_runtime(worker_settings))
