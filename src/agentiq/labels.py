@@ -37,12 +37,6 @@ CHAT_TOPICS = {
 STATUSES = {"open": "Открыт", "responded": "Отвечен", "closed": "Закрыт"}
 PRIORITIES = {"urgent": "Срочно", "high": "Высокий", "normal": "Обычный", "low": "Низкий"}
 SOURCES = {"wb_api": "WB API", "demo": "Демо", "fallback": "Оценка / доп. источник"}
-# WB's `orderStatus` of the purchase a review is about; notSpecified shows nothing.
-ORDER_STATUSES = {
-    "buyout": "выкуплен",
-    "rejected": "отказ при получении",
-    "returned": "возвращён",
-}
 OUTBOX_STATES = {
     "pending": "в очереди на отправку",
     "sending": "отправляется",
