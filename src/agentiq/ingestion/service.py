@@ -21,28 +21,31 @@ from agentiq.cabinets.clients import build_client
 from agentiq.cabinets.repository import CabinetRepository
 from agentiq.cabinets.service import cabinet_token
 from agentiq.db import after_commit, unit_of_work
+from agentiq.ingestion.chats import ingest_events, sync_chats
 from agentiq.ingestion.errors import STALE_MESSAGE, describe_sync_error
+from agentiq.ingestion.figures import (
+    ChannelFigures,
+    normalise_all,
+    publish,
+    record_invalid,
+    record_skipped,
+    sync_event,
+)
 from agentiq.ingestion.ingest import (
-    BatchResult,
     IngestContext,
     PreparedBatch,
-    ingest_batch,
     prepare_batch,
     write_batch,
 )
-from agentiq.ingestion.malformed import invalid_rows, reread_chat_events, reread_dated
+from agentiq.ingestion.malformed import reread_chat_events, reread_dated
 from agentiq.ingestion.normalise import (
-    ChatThread,
     NormalisedItem,
-    chat_message_row,
     is_rating_only,
-    normalise_chat,
     normalise_feedback,
     normalise_question,
 )
 from agentiq.ingestion.pipeline import PagePipeline
 from agentiq.ingestion.repository import (
-    IngestionRepository,
     MalformedItemRepository,
     SyncRunRepository,
     SyncStateRepository,
@@ -67,51 +70,9 @@ HISTORY_START = datetime(2019, 1, 1, tzinfo=UTC)
 OVERLAP = timedelta(days=3)
 # A "syncing" cabinet older than this was interrupted (killed worker, restart).
 STALE_AFTER = timedelta(minutes=10)
-MAX_SAMPLES = 5
 # WB's largest page: the fewest requests against its 3-per-second bucket.
 PAGE_SIZE = 5000
 INTERRUPTED_MESSAGE = "Синхронизация прервалась (процесс был остановлен); следующая продолжила её"
-
-
-@dataclass(slots=True)
-class ChannelFigures:
-    channel: str
-    status: str = "running"
-    fetched: int = 0
-    created: int = 0
-    updated: int = 0
-    skipped: int = 0
-    errors: int = 0
-    rate_limited_wait_s: float = 0.0
-    error_message: str | None = None
-    samples: list[dict[str, Any]] = field(default_factory=list)
-    # Skipped since the last page was written: recorded with that page, re-read later.
-    unrecorded: list[InvalidItem] = field(default_factory=list)
-
-    def add(self, batch: BatchResult) -> None:
-        self.created += batch.created
-        self.updated += batch.updated
-        self.skipped += batch.skipped
-
-    def take_unrecorded(self) -> list[InvalidItem]:
-        taken, self.unrecorded = self.unrecorded, []
-        return taken
-
-    def malformed(self, raw: Any, error: str) -> None:
-        self.unrecorded.append(InvalidItem(raw=raw, error=error))
-        self.errors += 1
-        if len(self.samples) < MAX_SAMPLES:
-            self.samples.append({"error": error[:300], "raw": _jsonable(raw)})
-
-
-def _jsonable(raw: Any) -> Any:
-    import json
-
-    try:
-        json.dumps(raw)
-        return raw
-    except (TypeError, ValueError):
-        return repr(raw)[:1000]
 
 
 @dataclass(slots=True)
@@ -122,15 +83,6 @@ class SyncReport:
     @property
     def ok(self) -> bool:
         return all(f.status in ("ok", "busy") for f in self.channels.values())
-
-
-def _publish(session: Any, runtime: Runtime, seller_id: int, event: dict[str, Any]) -> None:
-    """Live signal after commit, if the event stream module is installed."""
-    try:
-        from agentiq.eventstream.service import publish_after_commit
-    except ImportError:
-        return
-    publish_after_commit(session, runtime, seller_id, event)
 
 
 async def sync_cabinet(
@@ -255,7 +207,7 @@ async def _run_channel(
     try:
         await _reread_malformed(runtime, ctx, client, channel, figures)
         if channel == "chat":
-            await _sync_chats(runtime, ctx, client, figures, full=full)
+            await sync_chats(runtime, ctx, client, figures, full=full)
         else:
             await _sync_dated(runtime, ctx, client, channel, figures, full=full, take=take)
             if channel == "review":
@@ -311,36 +263,11 @@ async def _reread_malformed(
     if channel == "chat":
 
         async def ingest(session: Any, ctx: IngestContext, events: Sequence[ChatEvent]) -> Any:
-            return await _ingest_events(session, ctx, events, figures)
+            return await ingest_events(session, ctx, events, figures)
 
         figures.fetched += await reread_chat_events(runtime, ctx, ingest)
     else:
         figures.fetched += await reread_dated(runtime, ctx, client, channel)
-
-
-async def _record_skipped(
-    session: Any, ctx: IngestContext, channel: str, invalid: list[InvalidItem]
-) -> None:
-    await MalformedItemRepository(session, ctx.seller_id).record(
-        ctx.connection_id, channel, invalid_rows(invalid)
-    )
-
-
-def _normalise_all(
-    items: Sequence[Any], normalise: Any, figures: ChannelFigures
-) -> list[NormalisedItem]:
-    out = []
-    for item in items:
-        try:
-            out.append(normalise(item))
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
-            figures.malformed(item.model_dump(mode="json", by_alias=True), repr(exc))
-    return out
-
-
-def _record_invalid(invalid: Sequence[InvalidItem], figures: ChannelFigures) -> None:
-    for bad in invalid:
-        figures.malformed(bad.raw, bad.error)
 
 
 async def _sync_dated(
@@ -370,8 +297,8 @@ async def _sync_dated(
     async with PagePipeline() as pipeline:
         async for page in walker.pages():
             figures.fetched += len(page.items) + len(page.invalid)
-            _record_invalid(page.invalid, figures)
-            items = _normalise_all(page.items, normalise, figures)
+            record_invalid(page.invalid, figures)
+            items = normalise_all(page.items, normalise, figures)
             page.items = []  # the WB models are not needed past this point: free them early
             prepared = await _prepare(runtime, ctx, channel, items)
             parsed = [item.external_id for item in items] if pending else []
@@ -410,7 +337,7 @@ async def _write_dated_page(
     async with unit_of_work(runtime.sessionmaker) as session:
         batch = await write_batch(session, ctx, prepared)
         figures.add(batch)
-        await _record_skipped(session, ctx, channel, invalid)
+        await record_skipped(session, ctx, channel, invalid)
         if parsed:
             await MalformedItemRepository(session, ctx.seller_id).resolve(
                 ctx.connection_id, channel, parsed
@@ -423,7 +350,7 @@ async def _write_dated_page(
             state.watermark = max(watermark, old) if old else watermark
             state.backfill_done = True
         if batch.created or batch.updated:
-            _publish(session, runtime, ctx.seller_id, _event(channel, batch))
+            publish(session, runtime, ctx.seller_id, sync_event(channel, batch))
 
 
 ARCHIVE_STATE = "review_archive"
@@ -457,7 +384,7 @@ async def _sync_review_archive(
                 take=ARCHIVE_TAKE, skip=skip, order="dateAsc", unanswered_only=True
             )
             figures.fetched += page.size
-            _record_invalid(page.invalid, figures)
+            record_invalid(page.invalid, figures)
             # WB lists ratings without text among the processed ones: the dated walk over
             # isAnswered=true brings them; taking them here too would make the two walks
             # disagree and the 3-day re-read reopen them.
@@ -466,7 +393,7 @@ async def _sync_review_archive(
                 for item in page.items
                 if not item.is_answered and not (item.state == "wbRu" and is_rating_only(item))
             ]
-            items = _normalise_all(fresh, normalise_feedback, figures)
+            items = normalise_all(fresh, normalise_feedback, figures)
             for item in items:
                 item.archived = True
             skip += page.size
@@ -493,100 +420,12 @@ async def _write_archive_page(
     """One transaction: the page's rows, its skipped items and the offset to resume from."""
     async with unit_of_work(runtime.sessionmaker) as session:
         figures.add(await write_batch(session, ctx, prepared))
-        await _record_skipped(session, ctx, "review", invalid)
+        await record_skipped(session, ctx, "review", invalid)
         state = await SyncStateRepository(session, ctx.seller_id).for_channel(
             ctx.connection_id, ARCHIVE_STATE
         )
         state.cursor = str(skip)
         state.backfill_done = done
-
-
-def _event(channel: str, batch: BatchResult) -> dict[str, Any]:
-    return {
-        "type": "interactions.synced",
-        "channel": channel,
-        "created": batch.created,
-        "updated": batch.updated,
-    }
-
-
-async def _sync_chats(
-    runtime: Runtime,
-    ctx: IngestContext,
-    client: MarketplaceClient,
-    figures: ChannelFigures,
-    *,
-    full: bool,
-) -> None:
-    """Chat list (reply signatures, cards), then the events feed from the saved cursor."""
-    async with unit_of_work(runtime.sessionmaker) as session:
-        state = await SyncStateRepository(session, ctx.seller_id).for_channel(
-            ctx.connection_id, "chat"
-        )
-        cursor = None if full or not state.cursor else int(state.cursor)
-    listing = await client.list_chats()
-    figures.fetched += listing.size
-    _record_invalid(listing.invalid, figures)
-    figures.take_unrecorded()  # the whole list is read again by every run
-    async with unit_of_work(runtime.sessionmaker) as session:
-        threads, existing = await _load_threads(session, ctx, [c.chat_id for c in listing.items])
-        for chat in listing.items:
-            threads[chat.chat_id].apply_listing(chat)
-        batch = await ingest_batch(
-            session, ctx, "chat", [normalise_chat(t) for t in threads.values()], existing=existing
-        )
-        figures.add(batch)
-    async for events in client.iter_chat_events(cursor):
-        figures.fetched += events.size
-        _record_invalid(events.invalid, figures)
-        async with unit_of_work(runtime.sessionmaker) as session:
-            batch = await _ingest_events(session, ctx, events.items, figures)
-            figures.add(batch)
-            # WB never sends an event twice: keep the raw ones that did not parse, before
-            # the cursor moves past them.
-            await _record_skipped(session, ctx, "chat", figures.take_unrecorded())
-            state = await SyncStateRepository(session, ctx.seller_id).for_channel(
-                ctx.connection_id, "chat"
-            )
-            if events.next is not None:
-                state.cursor = str(events.next)
-            if batch.created or batch.updated:
-                _publish(session, runtime, ctx.seller_id, _event("chat", batch))
-
-
-async def _load_threads(
-    session: Any, ctx: IngestContext, chat_ids: Sequence[str]
-) -> tuple[dict[str, ChatThread], dict[str, Any]]:
-    repo = IngestionRepository(session, ctx.seller_id)
-    existing = await repo.existing(ctx.marketplace, "chat", list(dict.fromkeys(chat_ids)))
-    threads = {
-        chat_id: ChatThread.from_extra(
-            chat_id, existing[chat_id].extra_data if chat_id in existing else None
-        )
-        for chat_id in dict.fromkeys(chat_ids)
-    }
-    return threads, existing
-
-
-async def _ingest_events(
-    session: Any, ctx: IngestContext, events: Sequence[ChatEvent], figures: ChannelFigures
-) -> BatchResult:
-    ordered = sorted(events, key=lambda e: e.add_timestamp)
-    threads, existing = await _load_threads(session, ctx, [e.chat_id for e in ordered])
-    for event in ordered:
-        threads[event.chat_id].apply_event(event)
-    items = [normalise_chat(t) for t in threads.values()]
-    batch = await ingest_batch(session, ctx, "chat", items, existing=existing)
-    repo = IngestionRepository(session, ctx.seller_id)
-    ids = await repo.ids_for(ctx.marketplace, "chat", list(threads))
-    rows = []
-    for event in ordered:
-        try:
-            rows.append({**chat_message_row(event), "interaction_id": ids[event.chat_id]})
-        except (ValueError, TypeError, KeyError) as exc:
-            figures.malformed(event.model_dump(mode="json", by_alias=True), repr(exc))
-    await repo.add_chat_messages(rows)
-    return batch
 
 
 async def _finish(runtime: Runtime, seller_id: int, connection_id: int, report: SyncReport) -> None:
@@ -600,7 +439,7 @@ async def _finish(runtime: Runtime, seller_id: int, connection_id: int, report: 
         cabinet.sync_error = errors[0] if errors else None
         cabinet.sync_started_at = None
         cabinet.last_sync_at = now
-        _publish(
+        publish(
             session, runtime, seller_id, {"type": "cabinet.synced", "cabinet_id": connection_id}
         )
 
