@@ -45,9 +45,11 @@ PARTNERS: dict[str, tuple[str, ...]] = {
     "review": ("chat",),
     "question": ("chat",),
 }
-# A safety bound for pathological products; normal data never reaches it, so the stored set
-# does not depend on the order items arrive in.
-MAX_CANDIDATES_PER_ITEM = 50
+# A safety bound for pathological products only. Below it the stored set does not depend on
+# the order items arrive in; at it, it does (the sync keeps the later item's best pairs, a
+# recompute also the earlier item's), so it sits far above what real products produce: a
+# popular product's chat about size already finds ~60 same-problem reviews in a week.
+MAX_CANDIDATES_PER_ITEM = 1000
 MAX_STEPS = 50
 PREVIEW = 300
 SETTINGS_NAMESPACE, WINDOW_KEY = "linking", "window"
