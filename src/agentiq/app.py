@@ -13,7 +13,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from agentiq import __version__
 from agentiq.analytics.alert_endpoints import router as alerts_router
-from agentiq.analytics.endpoints import readiness_router
+from agentiq.analytics.endpoints import IMPORT_UPLOAD_PATHS, MAX_IMPORT_BYTES, readiness_router
 from agentiq.analytics.endpoints import router as analytics_router
 from agentiq.appeals.endpoints import router as appeals_router
 from agentiq.auth.endpoints import router as auth_router
@@ -151,7 +151,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CSRFCookieMiddleware, secure=settings.cookie_secure)
     # Control characters out of queries and bodies, inside the limit (the body is bounded).
     app.add_middleware(CleanInputMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        upload_paths=IMPORT_UPLOAD_PATHS,
+        max_upload_bytes=MAX_IMPORT_BYTES,
+    )
     app.add_middleware(
         SecurityHeadersMiddleware, hsts=settings.is_production, session_cookie=SESSION_COOKIE
     )

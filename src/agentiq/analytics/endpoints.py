@@ -69,6 +69,9 @@ async def pilot_readiness(
 
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+# Where a review export is uploaded (API and the Аналитика form): the body-size limit lets
+# these, and only these, carry up to MAX_IMPORT_BYTES.
+IMPORT_UPLOAD_PATHS = frozenset({"/api/analytics/fallback/reviews", "/analytics/import"})
 
 
 @router.post("/fallback/reviews")

@@ -33,16 +33,30 @@ def _declared_length(scope: Scope) -> int | None:
 
 
 class BodySizeLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        upload_paths: frozenset[str] = frozenset(),
+        max_upload_bytes: int = 0,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        # File uploads (a seller's review export) are larger than any form or JSON body; only
+        # the routes named here get the larger bound, every other route keeps the small one.
+        self.upload_paths = upload_paths
+        self.max_upload_bytes = max(max_upload_bytes, max_body_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = (
+            self.max_upload_bytes if scope.get("path") in self.upload_paths else self.max_body_bytes
+        )
         declared = _declared_length(scope)
-        if declared is not None and (declared < 0 or declared > self.max_body_bytes):
+        if declared is not None and (declared < 0 or declared > limit):
             await self._refuse(send, 413 if declared > 0 else 400)
             return
 
@@ -54,7 +68,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     exceeded = True
                     raise BodyTooLarge()
             return message
